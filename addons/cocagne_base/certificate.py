@@ -98,11 +98,10 @@ class Certificate(ModelSQL, ModelView):
             'expired': [('valid_to', '<', today)],
             }
         _, operator, value = clause
-        values = value if operator in {'in', 'not in'} else [value]
-        domain = ['OR'] + [domains[v] for v in values if v in domains]
-        if operator.startswith('!') or operator.startswith('not'):
-            domain = ['NOT', domain]
-        return [domain]
+        values = set(value if operator in {'in', 'not in'} else [value])
+        if operator in {'!=', 'not in'}:
+            values = set(domains) - values
+        return [['OR'] + [domains[v] for v in sorted(values & set(domains))]]
 
     @classmethod
     def validate_fields(cls, certificates, field_names):

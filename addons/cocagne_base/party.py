@@ -96,6 +96,8 @@ class Party(metaclass=PoolMeta):
             distance = None
             if party.producer and party.company:
                 distance = party.company_distance()
+                if distance is not None:
+                    distance = round(distance, 1)
             if 'distance' in names:
                 result['distance'][party.id] = distance
             if 'local' in names:

@@ -86,4 +86,5 @@ class Place(DeactivableMixin, GeolocatedMixin, ModelSQL, ModelView):
 
     def distance_to(self, other):
         "Distance in km to another geolocated record, None if unknown."
-        return geo.distance(self.coordinates, other.coordinates)
+        distance = geo.distance(self.coordinates, other.coordinates)
+        return round(distance, 1) if distance is not None else None

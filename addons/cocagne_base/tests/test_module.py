@@ -1,8 +1,15 @@
+import datetime as dt
+import json
 from unittest.mock import patch
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.pool import isregisteredby
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, create_employee, set_company)
+from trytond.modules.currency.tests import create_currency
+from trytond.pool import Pool, isregisteredby
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 # Parties, products and locations may be shared by the whole network: their
 # optional garden scopes who sees them, while their company-dependent values
@@ -12,6 +19,52 @@ SHARED = {
     ('product.template', 'company'),
     ('stock.location', 'company'),
     }
+
+TODAY = dt.date.today()
+
+
+def create_gardens():
+    "Create two gardens sharing the euro."
+    euro = create_currency('EUR')
+    return (create_company("Jardin A", currency=euro),
+        create_company("Jardin B", currency=euro))
+
+
+def create_producer(company, name="Ferme du Chêne", certificate=None):
+    "Create a producer of company, holding a certificate for the period."
+    pool = Pool()
+    Party = pool.get('party.party')
+    Certificate = pool.get('cocagne.organic.certificate')
+    producer, = Party.create([{
+                'name': name,
+                'producer': True,
+                'company': company.id,
+                'addresses': [('create', [{}])],
+                }])
+    if certificate:
+        Certificate.create([{
+                    'company': company.id,
+                    'producer': producer.id,
+                    'certifier': 'FR-BIO-01',
+                    'number': f'CERT-{producer.id}',
+                    'valid_from': certificate[0],
+                    'valid_to': certificate[1],
+                    }])
+    return producer
+
+
+def create_template(company, **values):
+    Template = Pool().get('product.template')
+    Uom = Pool().get('product.uom')
+    kg, = Uom.search([('symbol', '=', 'kg')])
+    template, = Template.create([{
+                'name': "Courgette",
+                'type': 'goods',
+                'default_uom': kg.id,
+                'company': company.id,
+                **values,
+                }])
+    return template
 
 
 class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
@@ -33,6 +86,407 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
         with patch('trytond.modules.company.tests.test_module.isregisteredby',
                 registered):
             super().test_company_multivalue_context()
+
+    @with_transaction()
+    def test_place_coordinates(self):
+        "A place out of the latitude range is refused, nothing written"
+        Place = Pool().get('cocagne.place')
+        company = create_company()
+        with set_company(company):
+            place, = Place.create([{
+                        'name': "Place de l'église",
+                        'latitude': 47.25, 'longitude': 6.03}])
+            with self.assertRaises(ValidationError) as cm:
+                Place.write([place], {'latitude': 123})
+            self.assertIn("Place de l'église", cm.exception.message)
+            with self.assertRaises(ValidationError):
+                Place.create([{'name': "Nulle part", 'longitude': -181}])
+
+    @with_transaction()
+    def test_place_distance(self):
+        "Distance of a place from its garden"
+        pool = Pool()
+        Place = pool.get('cocagne.place')
+        Address = pool.get('party.address')
+        company = create_company()
+        Address.write(list(company.party.addresses), {
+                'latitude': 47.2378, 'longitude': 6.0241})  # Besançon
+        with set_company(company):
+            place, = Place.create([{
+                        'name': "Dijon", 'kind': 'market_square',
+                        'latitude': 47.3220, 'longitude': 5.0415}])
+            self.assertAlmostEqual(place.distance, 74.9, delta=0.5)
+            unknown, = Place.create([{'name': "Sans coordonnées"}])
+            self.assertIsNone(unknown.distance)
+
+    @with_transaction()
+    def test_certificate_certifier_code(self):
+        "An invalid FR-BIO code is refused"
+        Certificate = Pool().get('cocagne.organic.certificate')
+        company = create_company()
+        with set_company(company):
+            producer = create_producer(company)
+            for code in ['FR-BIO-1', 'FR-BIO-ABC', 'BIO-01', 'fr-bio-01']:
+                with self.subTest(code=code):
+                    with self.assertRaises(ValidationError) as cm:
+                        Certificate.create([{
+                                    'producer': producer.id,
+                                    'certifier': code,
+                                    'number': 'X1',
+                                    'valid_from': TODAY,
+                                    'valid_to': TODAY,
+                                    }])
+                    self.assertIn(code, cm.exception.message)
+
+    @with_transaction()
+    def test_certificate_dates(self):
+        "A certificate ending before it starts is refused"
+        Certificate = Pool().get('cocagne.organic.certificate')
+        company = create_company()
+        with set_company(company):
+            producer = create_producer(company)
+            with self.assertRaises(ValidationError) as cm:
+                Certificate.create([{
+                            'producer': producer.id,
+                            'certifier': 'FR-BIO-01',
+                            'number': 'X1',
+                            'valid_from': TODAY,
+                            'valid_to': TODAY - dt.timedelta(days=1),
+                            }])
+            self.assertIn('X1', cm.exception.message)
+
+    @with_transaction()
+    def test_certificate_state(self):
+        "Certificate state is computed and searchable"
+        pool = Pool()
+        Certificate = pool.get('cocagne.organic.certificate')
+        Party = pool.get('party.party')
+        company = create_company()
+        day = dt.timedelta(days=1)
+        with set_company(company):
+            periods = {
+                'valid': (TODAY - 100 * day, TODAY + 200 * day),
+                'expiring': (TODAY - 100 * day, TODAY + 10 * day),
+                'expired': (TODAY - 100 * day, TODAY - day),
+                'future': (TODAY + day, TODAY + 400 * day),
+                }
+            for state, period in periods.items():
+                create_producer(company, name=state, certificate=period)
+            for state in periods:
+                with self.subTest(state=state):
+                    certificate, = Certificate.search(
+                        [('state', '=', state)])
+                    self.assertEqual(certificate.state, state)
+                    self.assertEqual(certificate.producer.name, state)
+                    self.assertEqual(
+                        certificate.producer.organic_state, state)
+            self.assertEqual(
+                len(Certificate.search([('state', '!=', 'expired')])), 3)
+            self.assertEqual(len(Certificate.search(
+                        [('state', 'in', ['valid', 'expiring'])])), 2)
+            # a renewal already issued keeps the producer valid
+            producer, = Party.search([('name', '=', 'expiring')])
+            Certificate.create([{
+                        'producer': producer.id,
+                        'certifier': 'FR-BIO-01',
+                        'number': 'RENEWAL',
+                        'valid_from': TODAY + 11 * day,
+                        'valid_to': TODAY + 400 * day,
+                        }])
+            self.assertEqual(Party(producer.id).organic_state, 'valid')
+
+    @with_transaction()
+    def test_certificate_other_garden_producer(self):
+        "A certificate must belong to its producer's garden"
+        Certificate = Pool().get('cocagne.organic.certificate')
+        garden_a, garden_b = create_gardens()
+        with set_company(garden_b):
+            producer_b = create_producer(garden_b)
+        with set_company(garden_a):
+            with self.assertRaises(UserError):
+                Certificate.create([{
+                            'company': garden_a.id,
+                            'producer': producer_b.id,
+                            'certifier': 'FR-BIO-01',
+                            'number': 'X1',
+                            'valid_from': TODAY,
+                            'valid_to': TODAY,
+                            }])
+
+    @with_transaction()
+    def test_product_organic_needs_certificate(self):
+        "The organic flag of a partner product needs a valid certificate"
+        Template = Pool().get('product.template')
+        company = create_company()
+        day = dt.timedelta(days=1)
+        with set_company(company):
+            certified = create_producer(company, "Certifiée",
+                certificate=(TODAY - day, TODAY + day))
+            lapsed = create_producer(company, "Échue",
+                certificate=(TODAY - 10 * day, TODAY - day))
+            uncertified = create_producer(company, "Sans certificat")
+            template = create_template(company,
+                origin='partner', producer=certified.id, organic=True)
+            self.assertTrue(template.organic)
+            for producer in [lapsed, uncertified]:
+                with self.subTest(producer=producer.name):
+                    with self.assertRaises(ValidationError) as cm:
+                        create_template(company, name="Oeufs",
+                            origin='partner', producer=producer.id,
+                            organic=True)
+                    self.assertIn(producer.name, cm.exception.message)
+            # own production is certified with the garden itself
+            create_template(company, name="Poireau", organic=True)
+            with self.assertRaises(ValidationError):
+                Template.write([template], {'producer': lapsed.id})
+
+    @with_transaction()
+    def test_product_other_garden_producer(self):
+        "A product cannot be linked to another garden's producer"
+        garden_a, garden_b = create_gardens()
+        with set_company(garden_b):
+            producer_b = create_producer(garden_b)
+        with set_company(garden_a):
+            with self.assertRaises(UserError):
+                create_template(garden_a,
+                    origin='partner', producer=producer_b.id)
+
+    @with_transaction()
+    def test_producer_distance_local(self):
+        "Distance and local flag of producers"
+        pool = Pool()
+        Address = pool.get('party.address')
+        Company = pool.get('company.company')
+        company = create_company()
+        Address.write(list(company.party.addresses), {
+                'latitude': 48.1173, 'longitude': -1.6778})  # Rennes
+        with set_company(company):
+            near = create_producer(company, "Près")
+            far = create_producer(company, "Loin")
+            nowhere = create_producer(company, "Inconnue")
+            Address.write(list(near.addresses), {
+                    'latitude': 48.0, 'longitude': -1.5})
+            Address.write(list(far.addresses), {
+                    'latitude': 45.764, 'longitude': 4.8357})  # Lyon
+            self.assertLess(near.distance, 20)
+            self.assertTrue(near.local)
+            self.assertGreater(far.distance, 500)
+            self.assertFalse(far.local)
+            self.assertIsNone(nowhere.distance)
+            self.assertFalse(nowhere.local)
+            Company.write([company], {'local_radius': 1000})
+            self.assertTrue(type(far)(far.id).local)
+
+    @with_transaction()
+    def test_contract_checks(self):
+        "Contracts: dates, working time and overlap"
+        Contract = Pool().get('cocagne.employee.contract')
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company)
+            contract, = Contract.create([{
+                        'employee': employee.id,
+                        'start_date': dt.date(2026, 1, 1),
+                        'end_date': dt.date(2026, 6, 30),
+                        }])
+            self.assertEqual(contract.weekly_hours, 26)
+            Contract.create([{
+                        'employee': employee.id, 'kind': 'permanent',
+                        'start_date': dt.date(2026, 7, 1),
+                        'weekly_hours': 35}])
+            for values in [
+                    {'start_date': dt.date(2026, 6, 1)},
+                    {'start_date': dt.date(2025, 7, 1),
+                        'end_date': dt.date(2025, 6, 1)},
+                    {'start_date': dt.date(2025, 1, 1),
+                        'end_date': dt.date(2025, 6, 1), 'weekly_hours': 60},
+                    ]:
+                with self.subTest(values=values):
+                    with self.assertRaises(ValidationError):
+                        Contract.create([{'employee': employee.id, **values}])
+
+    @with_transaction()
+    def test_workforce_hours(self):
+        "Hours by month, activity and kind of contract"
+        pool = Pool()
+        Contract = pool.get('cocagne.employee.contract')
+        Work = pool.get('timesheet.work')
+        Line = pool.get('timesheet.line')
+        Hours = pool.get('cocagne.workforce.hours')
+        Employee = pool.get('company.employee')
+        company = create_company()
+        with set_company(company):
+            insertion = create_employee(company, "Salarié en insertion")
+            supervisor = create_employee(company, "Encadrante")
+            Employee.write([insertion, supervisor],
+                {'start_date': dt.date(2026, 1, 1)})
+            Contract.create([{
+                        'employee': insertion.id, 'kind': 'insertion',
+                        'start_date': dt.date(2026, 1, 1),
+                        'end_date': dt.date(2026, 3, 31),
+                        }, {
+                        'employee': supervisor.id, 'kind': 'supervisor',
+                        'start_date': dt.date(2026, 1, 1),
+                        'weekly_hours': 35,
+                        }])
+            garden, sales = Work.create([
+                    {'name': "Maraîchage", 'activity': 'market_gardening'},
+                    {'name': "Vente", 'activity': 'sales'}])
+            hours = dt.timedelta(hours=1)
+            Line.create([
+                    {'employee': insertion.id, 'work': garden.id,
+                        'date': dt.date(2026, 2, 2), 'duration': 4 * hours},
+                    {'employee': insertion.id, 'work': garden.id,
+                        'date': dt.date(2026, 2, 3), 'duration': 3 * hours},
+                    {'employee': insertion.id, 'work': sales.id,
+                        'date': dt.date(2026, 2, 4), 'duration': 2 * hours},
+                    # after the end of the insertion contract
+                    {'employee': insertion.id, 'work': garden.id,
+                        'date': dt.date(2026, 4, 1), 'duration': 5 * hours},
+                    {'employee': supervisor.id, 'work': garden.id,
+                        'date': dt.date(2026, 2, 2), 'duration': 7 * hours},
+                    ])
+            rows = {(r.month, r.activity, r.contract_kind): r.hours
+                for r in Hours.search([])}
+            self.assertEqual(rows, {
+                    (2, 'market_gardening', 'insertion'): 7,
+                    (2, 'sales', 'insertion'): 2,
+                    (2, 'market_gardening', 'supervisor'): 7,
+                    (4, 'market_gardening', None): 5,
+                    })
+            with Transaction().set_context(
+                    from_date=dt.date(2026, 2, 3),
+                    to_date=dt.date(2026, 2, 28)):
+                self.assertEqual(
+                    sorted(r.hours for r in Hours.search([])), [2, 3])
+            self.assertEqual(Employee.search(
+                    [('contract_kind', '=', 'supervisor')]), [supervisor])
+
+    @with_transaction()
+    def test_network_figures(self):
+        "Key figures of each garden"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Place = pool.get('cocagne.place')
+        garden_a, garden_b = create_gardens()
+        day = dt.timedelta(days=1)
+        with set_company(garden_a):
+            Place.create([{'name': "A1"}, {'name': "A2"}])
+            create_producer(garden_a, "P1",
+                certificate=(TODAY - day, TODAY + day))
+            create_producer(garden_a, "P2")
+        with set_company(garden_b):
+            Place.create([{'name': "B1"}])
+        garden_a, garden_b = Company.browse([garden_a, garden_b])
+        self.assertEqual(
+            (garden_a.place_count, garden_a.producer_count,
+                garden_a.certified_producer_count),
+            (2, 2, 1))
+        self.assertEqual(
+            (garden_b.place_count, garden_b.producer_count), (1, 0))
+
+    @with_transaction()
+    def test_report_lapses(self):
+        "The daily job warns once of expiring and expired certificates"
+        pool = Pool()
+        Certificate = pool.get('cocagne.organic.certificate')
+        Notification = pool.get('res.notification')
+        Template = pool.get('product.template')
+        User = pool.get('res.user')
+        company = create_company()
+        day = dt.timedelta(days=1)
+        with set_company(company):
+            producer = create_producer(company,
+                certificate=(TODAY - 100 * day, TODAY + 10 * day))
+            create_producer(company, "Ferme sereine",
+                certificate=(TODAY - 100 * day, TODAY + 300 * day))
+            template = create_template(company,
+                origin='partner', producer=producer.id, organic=True)
+            admin = User(Transaction().user)
+
+            Certificate.report_lapses()
+            notification, = Notification.search([('user', '=', admin.id)])
+            self.assertEqual(notification.model, 'cocagne.organic.certificate')
+            self.assertIn("1", notification.label)
+            Certificate.report_lapses()
+            self.assertEqual(len(Notification.search([])), 1)
+
+            # the certificate lapses: the product loses its certification
+            certificate, = producer.organic_certificates
+            Certificate.write([certificate], {'valid_to': TODAY - day})
+            Certificate.report_lapses()
+            notifications = Notification.search(
+                [], order=[('id', 'ASC')])[1:]
+            self.assertEqual(
+                [n.model for n in notifications],
+                ['cocagne.organic.certificate', 'product.template'])
+            self.assertEqual(
+                json.loads(notifications[1].records), [template.id])
+            self.assertTrue(Template(template.id).organic)
+
+    @with_transaction()
+    def test_garden_isolation(self):
+        "A user of garden A can neither read nor write garden B's records"
+        pool = Pool()
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        Place = pool.get('cocagne.place')
+        Party = pool.get('party.party')
+        Certificate = pool.get('cocagne.organic.certificate')
+        Template = pool.get('product.template')
+        Contract = pool.get('cocagne.employee.contract')
+        Location = pool.get('stock.location')
+        garden_a, garden_b = create_gardens()
+        day = dt.timedelta(days=1)
+        records_b = {}
+        with set_company(garden_b):
+            records_b['cocagne.place'], = Place.create([{'name': "B"}])
+            producer_b = create_producer(garden_b, "Ferme B",
+                certificate=(TODAY - day, TODAY + day))
+            records_b['party.party'] = producer_b
+            records_b['cocagne.organic.certificate'], = (
+                producer_b.organic_certificates)
+            records_b['product.template'] = create_template(garden_b,
+                origin='partner', producer=producer_b.id, organic=True)
+            records_b['cocagne.employee.contract'], = Contract.create([{
+                        'employee': create_employee(garden_b).id,
+                        'start_date': TODAY}])
+            warehouse, = Location.search([('type', '=', 'warehouse')])
+            Location.write([warehouse], {'company': garden_b.id})
+            records_b['stock.location'] = warehouse
+        with set_company(garden_a):
+            place_a, = Place.create([{'name': "A"}])
+            shared, = Party.create([{'name': "Client du réseau"}])
+
+        group, = Group.browse([ModelData.get_id('cocagne_base', 'group_cocagne')])
+        user_a, = User.create([{
+                    'login': 'jardin_a', 'name': "Utilisateur A",
+                    'companies': [('add', [garden_a.id])],
+                    'company': garden_a.id,
+                    'groups': [('add', [
+                                group.id,
+                                ModelData.get_id('product', 'group_product_admin'),
+                                ModelData.get_id('party', 'group_party_admin'),
+                                ModelData.get_id('stock', 'group_stock_admin'),
+                                ])],
+                    }])
+        with Transaction().set_user(user_a.id), \
+                Transaction().set_context(
+                    User.get_preferences(context_only=True),
+                    _check_access=True):
+            self.assertEqual(Place.search([]), [place_a])
+            self.assertIn(shared, Party.search([]))
+            for model, record in records_b.items():
+                Model = pool.get(model)
+                with self.subTest(model=model):
+                    self.assertNotIn(record, Model.search([]))
+                    with self.assertRaises(AccessError):
+                        Model.read([record.id], ['id'])
+                    with self.assertRaises(AccessError):
+                        Model.write([Model(record.id)], {})
+            with self.assertRaises(AccessError):
+                Place.create([{'name': "Intrus", 'company': garden_b.id}])
 
 
 del ModuleTestCase
