@@ -449,8 +449,9 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 producer_b.organic_certificates)
             records_b['product.template'] = create_template(garden_b,
                 origin='partner', producer=producer_b.id, organic=True)
+            records_b['company.employee'] = create_employee(garden_b)
             records_b['cocagne.employee.contract'], = Contract.create([{
-                        'employee': create_employee(garden_b).id,
+                        'employee': records_b['company.employee'].id,
                         'start_date': TODAY}])
             warehouse, = Location.search([('type', '=', 'warehouse')])
             Location.write([warehouse], {'company': garden_b.id})
@@ -469,6 +470,8 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                                 ModelData.get_id('product', 'group_product_admin'),
                                 ModelData.get_id('party', 'group_party_admin'),
                                 ModelData.get_id('stock', 'group_stock_admin'),
+                                ModelData.get_id(
+                                    'company', 'group_employee_admin'),
                                 ])],
                     }])
         with Transaction().set_user(user_a.id), \
