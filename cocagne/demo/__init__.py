@@ -1,0 +1,57 @@
+"""Demo data of Cocagne: a small network of three gardens.
+
+`load(database, config_file, progress)` fills a database where the Cocagne
+modules are activated (French loaded). Dates are relative to the day of
+loading. It is idempotent: each step skips what is already there, and a
+complete demo is left untouched. Logins: admin (every garden) and one user
+per garden (doubs, rennes, lyon; password cocagne-demo).
+"""
+from proteus import Model, config
+
+from . import network, places, producers, products, sites, workforce
+from .common import company_context
+
+__all__ = ['load']
+
+
+def loaded():
+    """Whether the demo is completely loaded: every garden has insertion
+    employees (the last step; counted without the record rules)."""
+    Company = Model.get('company.company')
+    codes = [g[1] for g in network.GARDENS]
+    companies = Company.find([('network_code', 'in', codes)])
+    return (len(companies) == len(codes)
+        and all(c.insertion_employee_count for c in companies))
+
+
+def load(database, config_file, progress=print):
+    """Load the demo into database (trytond configuration config_file),
+    reporting each step through progress(message)."""
+    config.set_trytond(database, config_file=config_file)
+    network.close_config_wizards()
+    if loaded():
+        progress("Démo déjà chargée : rien à faire")
+        return
+
+    progress("Jardins, plans comptables et exercices…")
+    gardens = network.load_gardens()
+    network.allow_admin(gardens, 'all')
+    for company in gardens.values():
+        with company_context(company):
+            network.load_chart(company)
+    account_categories = network.load_account_categories(gardens)
+    network.load_users(gardens)
+
+    progress("Sites (entrepôts)…")
+    sites.load_sites(gardens)
+    progress("Lieux (points de dépôt, places de village)…")
+    places.load_places(gardens)
+    progress("Fermes partenaires et certificats bio…")
+    farms = producers.load_producers(gardens)
+    progress("Produits…")
+    products.load_products(gardens, farms, account_categories)
+    progress("Salariés, contrats et feuilles de temps…")
+    workforce.load_workforce(gardens)
+
+    network.allow_admin(gardens, 'one')
+    progress("Démo chargée")
