@@ -35,21 +35,21 @@ class Party(metaclass=PoolMeta):
                 'invisible': ~Eval('producer', False),
                 }),
         'get_organic_state')
-    distance = fields.Function(
+    garden_distance = fields.Function(
         fields.Float("Distance (km)", digits=(6, 1),
             states={
                 'invisible': ~Eval('producer', False),
                 },
             help="As the crow flies, from the garden to the first "
             "geolocated address."),
-        'get_distance')
+        'get_garden_distance')
     local = fields.Function(
         fields.Boolean("Local",
             states={
                 'invisible': ~Eval('producer', False),
                 },
             help="Within the local radius of the garden."),
-        'get_distance')
+        'get_garden_distance')
 
     @classmethod
     def view_attributes(cls):
@@ -90,7 +90,7 @@ class Party(metaclass=PoolMeta):
             for p in parties}
 
     @classmethod
-    def get_distance(cls, parties, names):
+    def get_garden_distance(cls, parties, names):
         result = {n: {} for n in names}
         for party in parties:
             distance = None
@@ -98,8 +98,8 @@ class Party(metaclass=PoolMeta):
                 distance = party.company_distance()
                 if distance is not None:
                     distance = round(distance, 1)
-            if 'distance' in names:
-                result['distance'][party.id] = distance
+            if 'garden_distance' in names:
+                result['garden_distance'][party.id] = distance
             if 'local' in names:
                 result['local'][party.id] = (distance is not None
                     and distance <= party.company.local_radius)

@@ -268,11 +268,11 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                     'latitude': 48.0, 'longitude': -1.5})
             Address.write(list(far.addresses), {
                     'latitude': 45.764, 'longitude': 4.8357})  # Lyon
-            self.assertLess(near.distance, 20)
+            self.assertLess(near.garden_distance, 20)
             self.assertTrue(near.local)
-            self.assertGreater(far.distance, 500)
+            self.assertGreater(far.garden_distance, 500)
             self.assertFalse(far.local)
-            self.assertIsNone(nowhere.distance)
+            self.assertIsNone(nowhere.garden_distance)
             self.assertFalse(nowhere.local)
             Company.write([company], {'local_radius': 1000})
             self.assertTrue(type(far)(far.id).local)
