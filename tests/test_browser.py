@@ -81,11 +81,16 @@ def _rpc(url, method, params, session=None):
     return answer['result']
 
 
-def menu_paths(url):
-    "Return the paths of names, as users see them, of the Cocagne menus."
+def _login(url):
+    "Open a session by JSON-RPC; the first one also loads the server's pool."
     user_id, key, _ = _rpc(url, 'common.db.login',
         [ADMIN_LOGIN, {'password': ADMIN_PASSWORD}, 'fr'])
-    session = f'{ADMIN_LOGIN}:{user_id}:{key}'
+    return f'{ADMIN_LOGIN}:{user_id}:{key}'
+
+
+def menu_paths(url):
+    "Return the paths of names, as users see them, of the Cocagne menus."
+    session = _login(url)
     context = {'language': 'fr'}
     root, = _rpc(url, 'model.ir.ui.menu.search',
         [[('name', '=', "Cocagne"), ('parent', '=', None)], 0, None, None,
@@ -101,6 +106,7 @@ def menu_paths(url):
 def page(demo_url):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    _login(demo_url)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
             headless=True, args=CHROMIUM_ARGS)

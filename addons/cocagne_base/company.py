@@ -46,6 +46,11 @@ class Company(metaclass=PoolMeta):
             "contract."),
         'get_network_figures')
 
+    user_allowed = fields.Function(
+        fields.Boolean("Allowed to Me",
+            help="The current user may work for this garden."),
+        'get_user_allowed', searcher='search_user_allowed')
+
     @classmethod
     def __setup__(cls):
         super().__setup__()
@@ -58,6 +63,22 @@ class Company(metaclass=PoolMeta):
     @classmethod
     def default_local_radius(cls):
         return 150.0
+
+    @classmethod
+    def _user_companies(cls):
+        User = Pool().get('res.user')
+        return {c.id for c in User(Transaction().user).companies}
+
+    @classmethod
+    def get_user_allowed(cls, companies, name):
+        allowed = cls._user_companies()
+        return {c.id: c.id in allowed for c in companies}
+
+    @classmethod
+    def search_user_allowed(cls, name, clause):
+        _, operator, value = clause
+        operator = 'in' if (operator == '=') == bool(value) else 'not in'
+        return [('id', operator, list(cls._user_companies()))]
 
     @property
     def coordinates(self):

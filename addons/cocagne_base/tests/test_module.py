@@ -378,6 +378,14 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(garden_b):
             Place.create([{'name': "B1"}])
         garden_a, garden_b = Company.browse([garden_a, garden_b])
+        # the admin of the test works for both gardens, not a third one
+        create_company("Jardin C", currency=garden_a.currency)
+        self.assertEqual(
+            Company.search(
+                [('user_allowed', '=', True)], order=[('id', 'ASC')]),
+            [garden_a, garden_b])
+        self.assertEqual(
+            len(Company.search([('user_allowed', '=', False)])), 1)
         self.assertEqual(
             (garden_a.place_count, garden_a.producer_count,
                 garden_a.certified_producer_count),
