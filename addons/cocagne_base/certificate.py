@@ -114,13 +114,14 @@ class Certificate(ModelSQL, ModelView):
                             certificate=certificate.rec_name,
                             code=certificate.certifier))
         if field_names & {'valid_from', 'valid_to'}:
+            lang = Pool().get('ir.lang').get()
             for certificate in certificates:
                 if certificate.valid_to < certificate.valid_from:
                     raise ValidationError(gettext(
                             'cocagne_base.msg_certificate_dates',
                             certificate=certificate.rec_name,
-                            valid_from=certificate.valid_from,
-                            valid_to=certificate.valid_to))
+                            valid_from=lang.strftime(certificate.valid_from),
+                            valid_to=lang.strftime(certificate.valid_to)))
         if field_names & {'company', 'producer'}:
             for certificate in certificates:
                 if certificate.producer.company != certificate.company:

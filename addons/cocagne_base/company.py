@@ -29,7 +29,8 @@ class Company(metaclass=PoolMeta):
         "Local Radius (km)", digits=(6, 1), required=True,
         help="Producers within this distance of the garden are local.")
 
-    site_count = fields.Function(fields.Integer("Sites"), 'get_network_figures')
+    site_count = fields.Function(
+        fields.Integer("Sites"), 'get_network_figures')
     place_count = fields.Function(
         fields.Integer("Places"), 'get_network_figures')
     producer_count = fields.Function(

@@ -85,6 +85,7 @@ class Contract(ModelSQL, ModelView):
 
     @classmethod
     def check_overlap(cls, contracts):
+        lang = Pool().get('ir.lang').get()
         others = cls.search([
                 ('employee', 'in', [c.employee.id for c in contracts]),
                 ])
@@ -97,7 +98,7 @@ class Contract(ModelSQL, ModelView):
                     raise ValidationError(gettext(
                             'cocagne_base.msg_contract_overlap',
                             contract=contract.rec_name,
-                            other_start=other.start_date))
+                            other_start=lang.strftime(other.start_date)))
 
 
 class Employee(metaclass=PoolMeta):

@@ -13,7 +13,8 @@ def valid_certifier_code(code):
     return bool(code and CERTIFIER_CODE.match(code))
 
 
-def certificate_state(valid_from, valid_to, today, expiring_days=EXPIRING_DAYS):
+def certificate_state(
+        valid_from, valid_to, today, expiring_days=EXPIRING_DAYS):
     """Return the state of a certificate on today:
     'future', 'valid', 'expiring' (ends within expiring_days) or 'expired'.
     """

@@ -437,12 +437,9 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
         "A user of garden A can neither read nor write garden B's records"
         pool = Pool()
         User = pool.get('res.user')
-        Group = pool.get('res.group')
         ModelData = pool.get('ir.model.data')
         Place = pool.get('cocagne.place')
         Party = pool.get('party.party')
-        Certificate = pool.get('cocagne.organic.certificate')
-        Template = pool.get('product.template')
         Contract = pool.get('cocagne.employee.contract')
         Location = pool.get('stock.location')
         garden_a, garden_b = create_gardens()
@@ -468,19 +465,18 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             place_a, = Place.create([{'name': "A"}])
             shared, = Party.create([{'name': "Client du réseau"}])
 
-        group, = Group.browse([ModelData.get_id('cocagne_base', 'group_cocagne')])
+        groups = [ModelData.get_id(module, group) for module, group in [
+                ('cocagne_base', 'group_cocagne'),
+                ('product', 'group_product_admin'),
+                ('party', 'group_party_admin'),
+                ('stock', 'group_stock_admin'),
+                ('company', 'group_employee_admin'),
+                ]]
         user_a, = User.create([{
                     'login': 'jardin_a', 'name': "Utilisateur A",
                     'companies': [('add', [garden_a.id])],
                     'company': garden_a.id,
-                    'groups': [('add', [
-                                group.id,
-                                ModelData.get_id('product', 'group_product_admin'),
-                                ModelData.get_id('party', 'group_party_admin'),
-                                ModelData.get_id('stock', 'group_stock_admin'),
-                                ModelData.get_id(
-                                    'company', 'group_employee_admin'),
-                                ])],
+                    'groups': [('add', groups)],
                     }])
         with Transaction().set_user(user_a.id), \
                 Transaction().set_context(
