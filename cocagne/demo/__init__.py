@@ -52,6 +52,8 @@ def load(database, config_file, progress=print):
     products.load_products(gardens, farms, account_categories)
     progress("Salariés, contrats et feuilles de temps…")
     workforce.load_workforce(gardens)
+    progress("Alertes des certificats bio…")
+    producers.report_lapses(gardens)
 
     network.allow_admin(gardens, 'one')
     progress("Démo chargée")

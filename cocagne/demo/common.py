@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from proteus import Model
 from proteus.config import get_config
 
-PASSWORD = 'cocagne-demo'
+from ..config import ADMIN_PASSWORD as PASSWORD  # every demo user's too
 
 
 def today():

@@ -94,3 +94,16 @@ def load_producers(gardens):
                     valid_to=today() + dt.timedelta(days=until)))
         Certificate.save(certificates)
     return farms
+
+
+def report_lapses(gardens):
+    """Register the gardens on the daily check of the certificates and run
+    it once, as the scheduler would."""
+    Cron = Model.get('ir.cron')
+    cron, = Cron.find([
+            ('method', '=', 'cocagne.organic.certificate|report_lapses')])
+    registered = {c.id for c in cron.companies}
+    cron.companies.extend(Model.get('company.company')(c.id)
+        for c in gardens.values() if c.id not in registered)
+    cron.save()
+    cron.click('run_once')
