@@ -136,8 +136,28 @@ def _check_no_error(page, what):
     assert not page.errors, f"{what}: {page.errors}"
 
 
+def _wait_records(page, rows, timeout=20):
+    """Wait for the list of the current tab to show its records; return
+    how many the counter announces (it reads "_/N")."""
+    counter = page.locator('#tabcontent .tab-pane.active .navbar-text .badge')
+    empty_since = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        total = int(counter.first.inner_text().rsplit('/', 1)[-1] or 0)
+        if total and rows.count():
+            return total
+        if not total:
+            empty_since = empty_since or time.monotonic()
+            if time.monotonic() - empty_since > 3:
+                return 0
+        else:
+            empty_since = None
+        page.wait_for_timeout(200)
+    pytest.fail(f"the list announces {total} records but shows none")
+
+
 def test_open_every_menu(demo_url, page):
-    "Every menu of the Cocagne modules opens without a client error"
+    "Every Cocagne menu, and its first record, opens without a client error"
     paths = menu_paths(demo_url)
     assert len(paths) >= 8, paths
     shots = os.environ.get('COCAGNE_SCREENSHOTS')
@@ -159,6 +179,15 @@ def test_open_every_menu(demo_url, page):
             '#tabcontent .tab-pane.active .form').first.wait_for()
         assert path[-1] in tab.inner_text(), (path, tab.inner_text())
         _check_no_error(page, ' / '.join(path))
+        rows = page.locator(
+            '#tabcontent .tab-pane.active .treeview tbody tr:visible')
+        if _wait_records(page, rows):
+            # the form of the first record shows too
+            rows.first.dblclick()
+            page.locator('#tabcontent .tab-pane.active .form').first.wait_for()
+            page.wait_for_load_state('networkidle')
+            page.wait_for_timeout(1000)  # the form's relations load after
+            _check_no_error(page, ' / '.join(path) + " (fiche)")
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(shots) / (
