@@ -1,25 +1,16 @@
 """The web client in a real browser: log in through sao and open every menu
 under "Cocagne", as a user would.
 
-The demo is the one served at COCAGNE_DEMO_URL (``.ci/run`` serves it), or
-one built and served here in a temporary folder. Set COCAGNE_SCREENSHOTS to
-a folder to keep a screenshot of each menu opened.
+Set COCAGNE_SCREENSHOTS to a folder to keep a screenshot of each menu
+opened.
 """
-import base64
-import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from cocagne.config import ADMIN_LOGIN, ADMIN_PASSWORD, DATABASE
+from cocagne.config import ADMIN_LOGIN, ADMIN_PASSWORD
 
 playwright = pytest.importorskip('playwright.sync_api')
 
@@ -31,82 +22,23 @@ CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 OPTIONAL = ('/custom.css', '/custom.js', '/locale/')
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope='module')
-def demo_url():
-    if url := os.environ.get('COCAGNE_DEMO_URL'):
-        yield url.rstrip('/')
-        return
-    var = tempfile.mkdtemp(prefix='cocagne-browser-')
-    env = {**os.environ, 'COCAGNE_VAR': var}
-    env.pop('TRYTOND_DATABASE__URI', None)
-    env.pop('TRYTOND_DATABASE_URI', None)
-    cocagne = [sys.executable, '-m', 'cocagne']
-    subprocess.run(cocagne + ['demo', '--no-serve'], env=env, check=True)
-    port = _free_port()
-    server = subprocess.Popen(cocagne + ['serve', '--port', str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(url + '/', timeout=2)
-                break
-            except OSError:
-                time.sleep(1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(var, ignore_errors=True)
-
-
-def _rpc(url, method, params, session=None):
-    headers = {'Content-Type': 'application/json'}
-    if session:
-        token = base64.b64encode(session.encode()).decode()
-        headers['Authorization'] = f'Session {token}'
-    request = urllib.request.Request(f'{url}/{DATABASE}/rpc/',
-        data=json.dumps(
-            {'id': 0, 'method': method, 'params': params}).encode(),
-        headers=headers)
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = json.load(response)
-    assert not answer.get('error'), answer['error']
-    return answer['result']
-
-
-def _login(url):
-    "Open a session by JSON-RPC; the first one also loads the server's pool."
-    user_id, key, _ = _rpc(url, 'common.db.login',
-        [ADMIN_LOGIN, {'password': ADMIN_PASSWORD}, 'fr'])
-    return f'{ADMIN_LOGIN}:{user_id}:{key}'
-
-
-def menu_paths(url):
+def menu_paths(admin):
     "Return the paths of names, as users see them, of the Cocagne menus."
-    session = _login(url)
     context = {'language': 'fr'}
-    root, = _rpc(url, 'model.ir.ui.menu.search',
-        [[('name', '=', "Cocagne"), ('parent', '=', None)], 0, None, None,
-            context], session)
-    menus = _rpc(url, 'model.ir.ui.menu.search_read', [
-            [('parent', 'child_of', [root])], 0, None, None,
-            ['complete_name', 'action'], context], session)
+    root, = admin('model.ir.ui.menu.search',
+        [('name', '=', "Cocagne"), ('parent', '=', None)], 0, None, None,
+        context)
+    menus = admin('model.ir.ui.menu.search_read',
+        [('parent', 'child_of', [root])], 0, None, None,
+        ['complete_name', 'action'], context)
     return sorted(m['complete_name'].split(' / ') for m in menus
         if m['action'])
 
 
 @pytest.fixture(scope='module')
-def page(demo_url):
+def page(demo_url, admin):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    _login(demo_url)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
             headless=True, args=CHROMIUM_ARGS)
@@ -156,9 +88,9 @@ def _wait_records(page, rows, timeout=20):
     pytest.fail(f"the list announces {total} records but shows none")
 
 
-def test_open_every_menu(demo_url, page):
+def test_open_every_menu(admin, page):
     "Every Cocagne menu, and its first record, opens without a client error"
-    paths = menu_paths(demo_url)
+    paths = menu_paths(admin)
     assert len(paths) >= 8, paths
     shots = os.environ.get('COCAGNE_SCREENSHOTS')
     expanded = set()
@@ -170,7 +102,8 @@ def test_open_every_menu(demo_url, page):
                     f'.column-char[title="{name}"]')).first
             row.locator('.expander').click()
             expanded.add(tuple(path[:depth + 1]))
-        leaf = page.locator(f'#menu .column-char[title="{path[-1]}"]')
+        leaf = page.locator(
+            f'#menu .column-char[title="{path[-1]}"]:visible')
         leaf.first.click()
         tab = page.locator('#tablist li.active')
         tab.wait_for()
