@@ -44,15 +44,15 @@ def load_sites(gardens):
         standard[0].company, standard[0].site_kind = gardens['doubs'], kind
         standard[0].save()
     done = {w.code for w in Location.find([('type', '=', 'warehouse')])}
-    todo = [(gardens[key], code, name, kind)
+    missing = [(gardens[key], code, name, kind)
         for key, sites in SITES.items()
         for code, name, kind in sites if code not in done]
     zones = [Location(name=zone, code=f'{code}-{suffix}', type='storage',
             company=company)
-        for company, code, _, _ in todo for _, zone, suffix in ZONES]
+        for company, code, _, _ in missing for _, zone, suffix in ZONES]
     Location.save(zones)
     warehouses = []
-    for i, (company, code, name, kind) in enumerate(todo):
+    for i, (company, code, name, kind) in enumerate(missing):
         warehouse = Location(name=name, code=code, type='warehouse',
             company=company, site_kind=kind)
         for (field, _, _), zone in zip(ZONES, zones[i * 3:i * 3 + 3]):
