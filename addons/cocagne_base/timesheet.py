@@ -32,6 +32,7 @@ class WorkforceHours(ModelSQL, ModelView):
     company = fields.Many2One('company.company', "Garden")
     year = fields.Integer("Year")
     month = fields.Integer("Month")
+    period = fields.Function(fields.Char("Period"), 'get_period')
     activity = fields.Selection(ACTIVITIES, "Activity")
     contract_kind = fields.Selection(
         [(None, "")] + CONTRACT_KINDS, "Contract")
@@ -85,6 +86,9 @@ class WorkforceHours(ModelSQL, ModelView):
                 Sum(line.duration).as_('duration'),
                 where=where,
                 group_by=keys))
+
+    def get_period(self, name):
+        return f'{self.month:02d}/{self.year}'
 
     def get_hours(self, name):
         if self.duration is not None:
