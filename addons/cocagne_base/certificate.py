@@ -139,18 +139,22 @@ class Certificate(ModelSQL, ModelView):
     @classmethod
     def report_lapses(cls):
         """Warn the garden administrators of the certificates that became
-        expiring or expired since the last report, and of the organic
-        products that lost their certification."""
+        expiring or expired since the last report, unless a renewal is
+        already recorded, and of the organic products that lost their
+        certification."""
         pool = Pool()
         Template = pool.get('product.template')
         company = Transaction().context.get('company')
         domain = [('state', 'in', ['expiring', 'expired'])]
         if company:
             domain.append(('company', '=', company))
-        certificates = [c for c in cls.search(domain)
+        changed = [c for c in cls.search(domain)
             if c.reported_state != c.state]
-        if not certificates:
+        if not changed:
             return
+        # a renewal already recorded keeps the producer valid
+        certificates = [c for c in changed
+            if c.producer.organic_state != 'valid']
         today = Pool().get('ir.date').today()
         producers = {c.producer for c in certificates if c.state == 'expired'}
         products = [t for t in Template.search([
@@ -165,11 +169,12 @@ class Certificate(ModelSQL, ModelView):
                 [p for p in products if p.company == company])
         for state in {'expiring', 'expired'}:
             cls.write(
-                [c for c in certificates if c.state == state],
+                [c for c in changed if c.state == state],
                 {'reported_state': state})
 
     @classmethod
     def _notify(cls, company, certificates, products):
+        "Notify the administrators of company, each in their language."
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
@@ -181,32 +186,24 @@ class Certificate(ModelSQL, ModelView):
                 ])
         expiring = [c for c in certificates if c.state == 'expiring']
         expired = [c for c in certificates if c.state == 'expired']
-        messages = []
-        if expiring:
-            messages.append((
-                    gettext('cocagne_base.msg_notify_certificates_expiring',
-                        count=len(expiring), company=company.rec_name),
-                    ', '.join(c.rec_name for c in expiring),
-                    'cocagne.organic.certificate', expiring))
-        if expired:
-            messages.append((
-                    gettext('cocagne_base.msg_notify_certificates_expired',
-                        count=len(expired), company=company.rec_name),
-                    ', '.join(c.rec_name for c in expired),
-                    'cocagne.organic.certificate', expired))
-        if products:
-            messages.append((
-                    gettext('cocagne_base.msg_notify_products_lapsed',
-                        count=len(products), company=company.rec_name),
-                    ', '.join(p.rec_name for p in products),
-                    'product.template', products))
-        Notification.create([{
-                    'user': user.id,
-                    'label': label,
-                    'description': description[:255],
-                    'icon': 'tryton-warning',
-                    'model': model,
-                    'records': json.dumps([r.id for r in records]),
-                    }
-                for user in users
-                for label, description, model, records in messages])
+        reports = [
+            ('msg_notify_certificates_expiring', expiring),
+            ('msg_notify_certificates_expired', expired),
+            ('msg_notify_products_lapsed', products),
+            ]
+        notifications = []
+        for user in users:
+            language = user.language.code if user.language else None
+            with Transaction().set_context(language=language):
+                notifications.extend({
+                        'user': user.id,
+                        'label': gettext(f'cocagne_base.{message}',
+                            count=len(records), company=company.rec_name),
+                        'description': ', '.join(
+                            r.rec_name for r in records)[:255],
+                        'icon': 'tryton-warning',
+                        'model': records[0].__name__,
+                        'records': json.dumps([r.id for r in records]),
+                        }
+                    for message, records in reports if records)
+        Notification.create(notifications)

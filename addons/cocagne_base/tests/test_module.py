@@ -432,6 +432,23 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 json.loads(notifications[1].records), [template.id])
             self.assertTrue(Template(template.id).organic)
 
+            # a producer whose renewal is recorded is not reported
+            renewed = create_producer(company, "Ferme renouvelée",
+                certificate=(TODAY - 300 * day, TODAY + 20 * day))
+            Certificate.create([{
+                        'producer': renewed.id,
+                        'certifier': 'FR-BIO-01',
+                        'number': 'RENEWAL',
+                        'valid_from': TODAY + 21 * day,
+                        'valid_to': TODAY + 400 * day,
+                        }])
+            count = len(Notification.search([]))
+            Certificate.report_lapses()
+            self.assertEqual(len(Notification.search([])), count)
+            self.assertEqual(
+                {c.reported_state for c in renewed.organic_certificates},
+                {'expiring', None})
+
     @with_transaction()
     def test_garden_isolation(self):
         "A user of garden A can neither read nor write garden B's records"
