@@ -31,3 +31,11 @@ def distance(origin, destination):
     if not origin or not destination or None in origin or None in destination:
         return None
     return haversine(*origin, *destination)
+
+
+def map_url(latitude, longitude, zoom=15):
+    "Return the OpenStreetMap address showing the point, None if unknown."
+    if latitude is None or longitude is None:
+        return None
+    return (f'https://www.openstreetmap.org/?mlat={latitude:.6f}'
+        f'&mlon={longitude:.6f}#map={zoom}/{latitude:.6f}/{longitude:.6f}')

@@ -24,6 +24,13 @@ class GeolocatedMixin:
     longitude = fields.Float(
         "Longitude", digits=(9, 6),
         help="In decimal degrees, between -180 and 180 (WGS 84).")
+    map_url = fields.Function(
+        fields.Char("Map", help="The place on OpenStreetMap."),
+        'on_change_with_map_url')
+
+    @fields.depends('latitude', 'longitude')
+    def on_change_with_map_url(self, name=None):
+        return geo.map_url(self.latitude, self.longitude)
 
     @property
     def coordinates(self):

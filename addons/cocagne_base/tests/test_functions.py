@@ -35,6 +35,12 @@ class GeoTestCase(unittest.TestCase):
             geo.haversine(0, 0, 0, 180), geo.EARTH_RADIUS_KM * 3.14159,
             delta=0.1)
 
+    def test_map_url(self):
+        self.assertEqual(geo.map_url(47.25, 6.0333),
+            'https://www.openstreetmap.org/?mlat=47.250000&mlon=6.033300'
+            '#map=15/47.250000/6.033300')
+        self.assertIsNone(geo.map_url(None, 6.0))
+
     def test_distance_unknown(self):
         self.assertIsNone(geo.distance(None, (1, 2)))
         self.assertIsNone(geo.distance((1, 2), (None, 2)))
