@@ -112,7 +112,6 @@ def allow_admin(gardens, filter_='all'):
     admin.company = first
     admin.company_filter = filter_
     admin.language = french()
-    admin.name = "Administrateur du réseau"
     admin.save()
     config._context = User.get_preferences(True, {})
 
