@@ -1,7 +1,7 @@
 """Gardens: each garden of the network is a company."""
 from collections import defaultdict
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Count
 
 from trytond.model import Unique, fields
@@ -84,9 +84,7 @@ class Company(metaclass=PoolMeta):
     @property
     def coordinates(self):
         "The (latitude, longitude) of the garden's first geolocated address."
-        for address in self.party.addresses:
-            if address.latitude is not None and address.longitude is not None:
-                return (address.latitude, address.longitude)
+        return self.party.coordinates
 
     @classmethod
     def get_network_figures(cls, companies, names):
@@ -131,8 +129,7 @@ class Company(metaclass=PoolMeta):
         contract = Contract.__table__()
         current = ((contract.kind == 'insertion')
             & (contract.start_date <= today)
-            & ((contract.end_date == None)  # noqa: E711
-                | (contract.end_date >= today)))
+            & ((contract.end_date == Null) | (contract.end_date >= today)))
         count('insertion_employee_count', contract, current,
             column=contract.employee)
         if 'insertion_hours' in names:

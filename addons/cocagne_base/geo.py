@@ -25,12 +25,13 @@ def haversine(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def distance(origin, destination):
+def distance(origin, destination, ndigits=None):
     """Return the distance in km between two (latitude, longitude) pairs,
-    or None when either is unknown."""
+    rounded to ndigits when given, or None when either is unknown."""
     if not origin or not destination or None in origin or None in destination:
         return None
-    return haversine(*origin, *destination)
+    km = haversine(*origin, *destination)
+    return round(km, ndigits) if ndigits is not None else km
 
 
 def map_url(latitude, longitude, zoom=15):

@@ -75,18 +75,19 @@ class Party(metaclass=PoolMeta):
             if address.coordinates:
                 return address.coordinates
 
+    @property
+    def organic_periods(self):
+        "The (valid from, valid to) periods of the producer's certificates."
+        return [(c.valid_from, c.valid_to) for c in self.organic_certificates]
+
     def organic_certified_on(self, date):
         "Return whether a certificate of the producer covers date."
-        return organic.covers(
-            [(c.valid_from, c.valid_to) for c in self.organic_certificates],
-            date)
+        return organic.covers(self.organic_periods, date)
 
     @classmethod
     def get_organic_state(cls, parties, name):
         today = Pool().get('ir.date').today()
-        return {p.id: organic.producer_state(
-                [(c.valid_from, c.valid_to) for c in p.organic_certificates],
-                today)
+        return {p.id: organic.producer_state(p.organic_periods, today)
             for p in parties}
 
     @classmethod
@@ -96,8 +97,6 @@ class Party(metaclass=PoolMeta):
             distance = None
             if party.producer and party.company:
                 distance = party.company_distance()
-                if distance is not None:
-                    distance = round(distance, 1)
             if 'garden_distance' in names:
                 result['garden_distance'][party.id] = distance
             if 'local' in names:
@@ -107,7 +106,8 @@ class Party(metaclass=PoolMeta):
 
     def company_distance(self):
         "Distance in km from the garden, None if either is not geolocated."
-        return geo.distance(self.company.coordinates, self.coordinates)
+        return geo.distance(
+            self.company.coordinates, self.coordinates, ndigits=1)
 
 
 class Address(GeolocatedMixin, metaclass=PoolMeta):

@@ -93,5 +93,4 @@ class Place(DeactivableMixin, GeolocatedMixin, ModelSQL, ModelView):
 
     def distance_to(self, other):
         "Distance in km to another geolocated record, None if unknown."
-        distance = geo.distance(self.coordinates, other.coordinates)
-        return round(distance, 1) if distance is not None else None
+        return geo.distance(self.coordinates, other.coordinates, ndigits=1)
