@@ -6,17 +6,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .period import overlaps
+
 CONTRACT_KINDS = [
     ('insertion', "Insertion (CDDI)"),
     ('supervisor', "Technical supervisor"),
     ('permanent', "Permanent staff"),
     ]
-
-
-def _overlap(a_start, a_end, b_start, b_end):
-    "Whether two date ranges overlap, an empty end meaning open-ended."
-    return ((b_end is None or a_start <= b_end)
-        and (a_end is None or b_start <= a_end))
 
 
 class Contract(ModelSQL, ModelView):
@@ -93,7 +89,7 @@ class Contract(ModelSQL, ModelView):
             for other in others:
                 if (other.id != contract.id
                         and other.employee == contract.employee
-                        and _overlap(contract.start_date, contract.end_date,
+                        and overlaps(contract.start_date, contract.end_date,
                             other.start_date, other.end_date)):
                     raise ValidationError(gettext(
                             'cocagne_base.msg_contract_overlap',
@@ -112,7 +108,7 @@ class Employee(metaclass=PoolMeta):
     def get_contract_kind(self, name):
         today = Pool().get('ir.date').today()
         for contract in self.contracts:
-            if _overlap(contract.start_date, contract.end_date, today, today):
+            if overlaps(contract.start_date, contract.end_date, today, today):
                 return contract.kind
 
     @classmethod

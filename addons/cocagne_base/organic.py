@@ -3,6 +3,8 @@ Tryton import."""
 import datetime as dt
 import re
 
+from .period import overlaps
+
 # Code of the control body approved in France, e.g. FR-BIO-01
 CERTIFIER_CODE = re.compile(r'^FR-BIO-\d{2}$')
 EXPIRING_DAYS = 60
@@ -30,7 +32,7 @@ def certificate_state(
 def covers(periods, date):
     """Return whether one of the (valid_from, valid_to) periods contains
     date, both ends included."""
-    return any(start <= date <= end for start, end in periods)
+    return any(overlaps(start, end, date, date) for start, end in periods)
 
 
 def producer_state(periods, today, expiring_days=EXPIRING_DAYS):

@@ -3,7 +3,7 @@ import datetime as dt
 import unittest
 
 from trytond.modules.cocagne_base import geo, organic
-from trytond.modules.cocagne_base.employee import _overlap
+from trytond.modules.cocagne_base.period import overlaps
 
 D = dt.date
 
@@ -42,6 +42,10 @@ class GeoTestCase(unittest.TestCase):
         self.assertIsNone(geo.map_url(None, 6.0))
 
     def test_distance_unknown(self):
+        self.assertAlmostEqual(
+            geo.distance((48.8566, 2.3522), (45.7640, 4.8357), ndigits=1),
+            391.5, delta=1)
+        self.assertIsNone(geo.distance(None, (1, 2), ndigits=1))
         self.assertIsNone(geo.distance(None, (1, 2)))
         self.assertIsNone(geo.distance((1, 2), (None, 2)))
         self.assertEqual(geo.distance((1, 2), (1, 2)), 0)
@@ -95,13 +99,13 @@ class OrganicTestCase(unittest.TestCase):
             organic.producer_state([expired, renewal], today), 'future')
 
 
-class ContractTestCase(unittest.TestCase):
+class PeriodTestCase(unittest.TestCase):
 
-    def test_overlap(self):
-        self.assertTrue(_overlap(D(2026, 1, 1), None, D(2030, 1, 1), None))
-        self.assertTrue(_overlap(
+    def test_overlaps(self):
+        self.assertTrue(overlaps(D(2026, 1, 1), None, D(2030, 1, 1), None))
+        self.assertTrue(overlaps(
                 D(2026, 1, 1), D(2026, 6, 30), D(2026, 6, 30), None))
-        self.assertFalse(_overlap(
+        self.assertFalse(overlaps(
                 D(2026, 1, 1), D(2026, 6, 30), D(2026, 7, 1), None))
-        self.assertFalse(_overlap(
+        self.assertFalse(overlaps(
                 D(2026, 7, 1), None, D(2026, 1, 1), D(2026, 6, 30)))
