@@ -1,7 +1,8 @@
 """Demo data of Cocagne: a small network of three gardens.
 
 `load(database, config_file, progress)` fills a database where the Cocagne
-modules are activated (French loaded). Dates are relative to the day of
+modules are activated, French loaded and the configuration wizards closed
+(`cocagne demo` and `cocagne init` do that first). Dates are relative to the day of
 loading. It is idempotent: each step skips what is already there, and a
 complete demo is left untouched. Logins: admin (every garden) and one user
 per garden (doubs, rennes, lyon; password cocagne-demo).
@@ -28,7 +29,6 @@ def load(database, config_file, progress=print):
     """Load the demo into database (trytond configuration config_file),
     reporting each step through progress(message)."""
     config.set_trytond(database, config_file=config_file)
-    network.close_config_wizards()
     if loaded():
         progress("Démo déjà chargée : rien à faire")
         return

@@ -5,8 +5,6 @@ from dateutil.relativedelta import relativedelta
 from proteus import Model
 from proteus.config import get_config
 
-from ..config import ADMIN_PASSWORD as PASSWORD  # every demo user's too
-
 
 def today():
     "The reference date of the demo: the day it is loaded."

@@ -3,7 +3,8 @@ accounts, fiscal year, VAT categories and users."""
 from proteus import Model, Wizard
 from proteus.config import get_config
 
-from .common import PASSWORD, company_context, get_or_none, ref, today
+from ..config import ADMIN_PASSWORD
+from .common import company_context, get_or_none, ref, today
 
 # key, network code, name, kind, local radius (km), address, user login
 # (invented gardens placed in real towns: not data of real entities)
@@ -111,7 +112,6 @@ def allow_admin(gardens, filter_='all'):
         if c.id not in allowed)
     admin.company = first
     admin.company_filter = filter_
-    admin.language = french()
     admin.save()
     config._context = User.get_preferences(True, {})
 
@@ -220,19 +220,11 @@ def load_users(gardens):
         if User.find([('login', '=', login)]):
             continue
         company = gardens[key]
-        user = User(login=login, name=f"Équipe {name}", password=PASSWORD,
-            email=f'{login}@cocagne.example.org', language=fr)
+        user = User(login=login, name=f"Équipe {name}",
+            password=ADMIN_PASSWORD, email=f'{login}@cocagne.example.org',
+            language=fr)
         user.groups.extend(Group(g) for g in groups)
         user.companies.append(Company(company.id))
         user.company = company
         users.append(user)
     User.save(users)
-
-
-def close_config_wizards():
-    "Mark the module configuration wizards done (first login lands on menu)."
-    Item = Model.get('ir.module.config_wizard.item')
-    items = Item.find([('state', '!=', 'done')])
-    for item in items:
-        item.state = 'done'
-    Item.save(items)
