@@ -17,6 +17,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from functools import cache
 from pathlib import Path
 
@@ -166,8 +167,9 @@ def run(pytest_args=()):
     env.setdefault('DB_NAME', ':memory:' if backend == 'sqlite' else 'test_cocagne')
     if 'DB_CACHE' not in env:
         cache_dir = REPO / '.cache' / f'trytond-{backend}-{code_hash()}'
+        # older caches go, but not those another run may still be using
         for old in cache_dir.parent.glob(f'trytond-{backend}-*'):
-            if old != cache_dir:
+            if old != cache_dir and time.time() - old.stat().st_mtime > 3600:
                 shutil.rmtree(old, ignore_errors=True)
         env['DB_CACHE'] = str(cache_dir)
     args = list(pytest_args)

@@ -1,7 +1,4 @@
 """Gardens: each garden of the network is a company."""
-from collections import defaultdict
-
-from sql import Literal, Null
 from sql.aggregate import Count
 
 from trytond.model import Unique, fields
@@ -25,27 +22,6 @@ class Company(metaclass=PoolMeta):
     network_code = fields.Char(
         "Network Code", strip=True,
         help="The code of the garden in the Cocagne network.")
-    local_radius = fields.Float(
-        "Local Radius (km)", digits=(6, 1), required=True,
-        help="Producers within this distance of the garden are local.")
-
-    site_count = fields.Function(
-        fields.Integer("Sites"), 'get_network_figures')
-    place_count = fields.Function(
-        fields.Integer("Places"), 'get_network_figures')
-    producer_count = fields.Function(
-        fields.Integer("Producers"), 'get_network_figures')
-    certified_producer_count = fields.Function(
-        fields.Integer("Certified Producers"), 'get_network_figures')
-    insertion_employee_count = fields.Function(
-        fields.Integer("Insertion Employees",
-            help="Employees under an insertion contract today."),
-        'get_network_figures')
-    insertion_hours = fields.Function(
-        fields.Float("Insertion Hours", digits=(16, 1),
-            help="Hours worked this year by employees under an insertion "
-            "contract."),
-        'get_network_figures')
 
     user_allowed = fields.Function(
         fields.Boolean("Allowed to Me",
@@ -62,8 +38,20 @@ class Company(metaclass=PoolMeta):
             ]
 
     @classmethod
-    def default_local_radius(cls):
-        return 150.0
+    def on_modification(cls, mode, companies, field_names=None):
+        super().on_modification(mode, companies, field_names=field_names)
+        if mode in {'create', 'write'} and (
+                field_names is None or 'party' in field_names):
+            cls.share_parties(companies)
+
+    @classmethod
+    def share_parties(cls, companies):
+        """Share the parties of the gardens with the whole network, as the
+        network view and every garden's documents show them."""
+        Party = Pool().get('party.party')
+        parties = [c.party for c in companies if c.party.company]
+        if parties:
+            Party.write(parties, {'company': None})
 
     @classmethod
     def _user_companies(cls):
@@ -87,58 +75,18 @@ class Company(metaclass=PoolMeta):
         return self.party.coordinates
 
     @classmethod
-    def get_network_figures(cls, companies, names):
-        pool = Pool()
-        Location = pool.get('stock.location')
-        Place = pool.get('cocagne.place')
-        Party = pool.get('party.party')
-        Certificate = pool.get('cocagne.organic.certificate')
-        Contract = pool.get('cocagne.employee.contract')
-        Hours = pool.get('cocagne.workforce.hours')
-        Date = pool.get('ir.date')
+    def count_by_company(cls, companies, table, where, column=None):
+        """Return {company id: count} of the distinct values of column
+        (the row id by default) among the rows of table matching where,
+        for a key figure of the network view. The table must have a
+        company column."""
         cursor = Transaction().connection.cursor()
         ids = [c.id for c in companies]
-        today = Date.today()
-        result = {n: defaultdict(int) for n in names}
-
-        def count(name, table, where, column=None):
-            if name not in names:
-                return
-            company = table.company
-            column = column or table.id
-            cursor.execute(*table.select(
-                    company, Count(column, distinct=True),
-                    where=where & company.in_(ids), group_by=[company]))
-            result[name].update(cursor)
-
-        location = Location.__table__()
-        count('site_count', location,
-            (location.type == 'warehouse')
-            & (location.active == Literal(True)))
-        place = Place.__table__()
-        count('place_count', place, place.active == Literal(True))
-        party = Party.__table__()
-        count('producer_count', party,
-            (party.producer == Literal(True))
-            & (party.active == Literal(True)))
-        certificate = Certificate.__table__()
-        count('certified_producer_count', certificate,
-            (certificate.valid_from <= today)
-            & (certificate.valid_to >= today),
-            column=certificate.producer)
-        contract = Contract.__table__()
-        current = ((contract.kind == 'insertion')
-            & (contract.start_date <= today)
-            & ((contract.end_date == Null) | (contract.end_date >= today)))
-        count('insertion_employee_count', contract, current,
-            column=contract.employee)
-        if 'insertion_hours' in names:
-            with Transaction().set_context(
-                    from_date=today.replace(month=1, day=1), to_date=today):
-                rows = Hours.search([
-                        ('company', 'in', ids),
-                        ('contract_kind', '=', 'insertion'),
-                        ])
-            for row in rows:
-                result['insertion_hours'][row.company.id] += row.hours
-        return {n: {i: result[n][i] for i in ids} for n in names}
+        column = column or table.id
+        counts = dict.fromkeys(ids, 0)
+        cursor.execute(*table.select(
+                table.company, Count(column, distinct=True),
+                where=where & fields.SQL_OPERATORS['in'](table.company, ids),
+                group_by=[table.company]))
+        counts.update(cursor)
+        return counts

@@ -1,11 +1,13 @@
 """Insertion workforce: employment contracts of the garden's staff."""
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .exceptions import ContractError, EmployeeError
 from .period import overlaps
 
 CONTRACT_KINDS = [
@@ -17,6 +19,7 @@ CONTRACT_KINDS = [
 
 class Contract(ModelSQL, ModelView):
     __name__ = 'cocagne.employee.contract'
+    __string__ = "Employment Contract"
     company = fields.Many2One('company.company', "Garden", required=True)
     employee = fields.Many2One(
         'company.employee', "Employee", required=True, ondelete='CASCADE',
@@ -47,7 +50,9 @@ class Contract(ModelSQL, ModelView):
 
     @classmethod
     def default_weekly_hours(cls):
-        return 26.0
+        Configuration = Pool().get('cocagne.configuration')
+        return Configuration.garden_value(
+            'insertion_weekly_hours', cls.default_company())
 
     @fields.depends('employee', '_parent_employee.company')
     def on_change_employee(self):
@@ -64,18 +69,22 @@ class Contract(ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, contracts, field_names):
         super().validate_fields(contracts, field_names)
+        Configuration = Pool().get('cocagne.configuration')
         if field_names & {'start_date', 'end_date', 'weekly_hours'}:
             for contract in contracts:
                 if (contract.end_date
                         and contract.end_date < contract.start_date):
-                    raise ValidationError(gettext(
+                    raise ContractError(gettext(
                             'cocagne_base.msg_contract_dates',
                             contract=contract.rec_name))
-                if not 0 < contract.weekly_hours <= 48:
-                    raise ValidationError(gettext(
+                maximum = Configuration.garden_value(
+                    'contract_max_weekly_hours', contract.company)
+                if not 0 < contract.weekly_hours <= maximum:
+                    raise ContractError(gettext(
                             'cocagne_base.msg_contract_weekly_hours',
                             contract=contract.rec_name,
-                            hours=contract.weekly_hours))
+                            hours=contract.weekly_hours,
+                            maximum=maximum))
         if field_names & {'employee', 'start_date', 'end_date'}:
             cls.check_overlap(contracts)
 
@@ -91,7 +100,7 @@ class Contract(ModelSQL, ModelView):
                         and other.employee == contract.employee
                         and overlaps(contract.start_date, contract.end_date,
                             other.start_date, other.end_date)):
-                    raise ValidationError(gettext(
+                    raise ContractError(gettext(
                             'cocagne_base.msg_contract_overlap',
                             contract=contract.rec_name,
                             other_start=lang.strftime(other.start_date)))
@@ -104,6 +113,31 @@ class Employee(metaclass=PoolMeta):
     contract_kind = fields.Function(
         fields.Selection([(None, "")] + CONTRACT_KINDS, "Contract"),
         'get_contract_kind', searcher='search_contract_kind')
+
+    @classmethod
+    def validate_fields(cls, employees, field_names):
+        super().validate_fields(employees, field_names)
+        if field_names & {'party', 'company'}:
+            cls.check_party_garden(employees)
+
+    @classmethod
+    def check_party_garden(cls, employees):
+        """Keep each employee's party, personal data, in the employee's
+        garden."""
+        for employee in employees:
+            party = employee.party
+            if party.company == employee.company:
+                continue
+            if party.company:
+                raise EmployeeError(gettext(
+                        'cocagne_base.msg_employee_party_other_garden',
+                        employee=employee.rec_name,
+                        garden=employee.company.rec_name,
+                        party_garden=party.company.rec_name))
+            raise EmployeeError(gettext(
+                    'cocagne_base.msg_employee_party_shared',
+                    employee=employee.rec_name,
+                    garden=employee.company.rec_name))
 
     def get_contract_kind(self, name):
         today = Pool().get('ir.date').today()
@@ -122,3 +156,22 @@ class Employee(metaclass=PoolMeta):
                         ('end_date', '>=', today),
                         ],
                     ])]
+
+
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+    insertion_employee_count = fields.Function(
+        fields.Integer("Insertion Employees",
+            help="Employees under an insertion contract today."),
+        'get_insertion_employee_count')
+
+    @classmethod
+    def get_insertion_employee_count(cls, companies, name):
+        pool = Pool()
+        contract = pool.get('cocagne.employee.contract').__table__()
+        today = pool.get('ir.date').today()
+        return cls.count_by_company(companies, contract,
+            (contract.kind == 'insertion')
+            & (contract.start_date <= today)
+            & ((contract.end_date == Null) | (contract.end_date >= today)),
+            column=contract.employee)

@@ -1,11 +1,12 @@
 """Producers: partner farms are parties flagged as producers."""
+from sql import Literal
+
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import geo, organic
-from .place import GeolocatedMixin
 
 
 class Party(metaclass=PoolMeta):
@@ -35,6 +36,11 @@ class Party(metaclass=PoolMeta):
                 'invisible': ~Eval('producer', False),
                 }),
         'get_organic_state')
+    organic_certified = fields.Function(
+        fields.Boolean("Certified Organic Today",
+            help="A certificate covers the producer today: its products "
+            "may be sold as organic."),
+        'get_organic_certified')
     garden_distance = fields.Function(
         fields.Float("Distance (km)", digits=(6, 1),
             states={
@@ -61,8 +67,8 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def default_company(cls):
-        if Transaction().context.get('producer'):
-            return Transaction().context.get('company')
+        "A party created in a garden belongs to it, producer or not."
+        return Transaction().context.get('company')
 
     @fields.depends('producer', 'company')
     def on_change_producer(self):
@@ -84,14 +90,22 @@ class Party(metaclass=PoolMeta):
         "Return whether a certificate of the producer covers date."
         return organic.covers(self.organic_periods, date)
 
+    def get_organic_certified(self, name):
+        return self.organic_certified_on(Pool().get('ir.date').today())
+
     @classmethod
     def get_organic_state(cls, parties, name):
-        today = Pool().get('ir.date').today()
-        return {p.id: organic.producer_state(p.organic_periods, today)
+        pool = Pool()
+        Configuration = pool.get('cocagne.configuration')
+        today = pool.get('ir.date').today()
+        return {p.id: organic.producer_state(p.organic_periods, today,
+                Configuration.garden_value(
+                    'certificate_expiring_days', p.company))
             for p in parties}
 
     @classmethod
     def get_garden_distance(cls, parties, names):
+        Configuration = Pool().get('cocagne.configuration')
         result = {n: {} for n in names}
         for party in parties:
             distance = None
@@ -101,7 +115,8 @@ class Party(metaclass=PoolMeta):
                 result['garden_distance'][party.id] = distance
             if 'local' in names:
                 result['local'][party.id] = (distance is not None
-                    and distance <= party.company.local_radius)
+                    and distance <= Configuration.garden_value(
+                        'local_radius', party.company))
         return result
 
     def company_distance(self):
@@ -110,5 +125,16 @@ class Party(metaclass=PoolMeta):
             self.company.coordinates, self.coordinates, ndigits=1)
 
 
-class Address(GeolocatedMixin, metaclass=PoolMeta):
-    __name__ = 'party.address'
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+    producer_count = fields.Function(
+        fields.Integer("Producers",
+            help="The active partner farms of the garden."),
+        'get_producer_count')
+
+    @classmethod
+    def get_producer_count(cls, companies, name):
+        party = Pool().get('party.party').__table__()
+        return cls.count_by_company(companies, party,
+            (party.producer == Literal(True))
+            & (party.active == Literal(True)))

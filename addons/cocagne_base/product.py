@@ -1,12 +1,12 @@
 """Products: origin, producer, organic claim, allergens and season."""
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .allergen import ALLERGENS
+from .exceptions import OrganicError, ProductError
 
 ORIGINS = [
     ('own', "Own production"),
@@ -14,12 +14,22 @@ ORIGINS = [
     ('processed', "Processed here"),
     ('bought', "Bought"),
     ]
-MONTHS = [
-    ('01', "January"), ('02', "February"), ('03', "March"), ('04', "April"),
-    ('05', "May"), ('06', "June"), ('07', "July"), ('08', "August"),
-    ('09', "September"), ('10', "October"), ('11', "November"),
-    ('12', "December"),
-    ]
+# what a product of each origin usually is: its unit (XML id in product),
+# whether the garden sells it and whether it buys it
+ORIGIN_PRESETS = {
+    'own': ('uom_kilogram', True, False),
+    'partner': ('uom_kilogram', True, True),
+    'processed': ('uom_unit', True, False),
+    'bought': ('uom_unit', False, True),
+    }
+
+
+@classmethod
+def get_months(cls):
+    "The months, numbered '01' to '12', named in the user's language."
+    Month = Pool().get('ir.calendar.month')
+    return [(f'{i:02d}', name)
+        for i, name in enumerate(Month.locale()) if name]
 
 
 class Template(metaclass=PoolMeta):
@@ -36,7 +46,6 @@ class Template(metaclass=PoolMeta):
         'party.party', "Producer",
         domain=[
             ('producer', '=', True),
-            ('company', '=', Eval('company', -1)),
             ],
         states={
             'invisible': Eval('origin') != 'partner',
@@ -57,7 +66,7 @@ class Template(metaclass=PoolMeta):
         help="The substances of Annex II of Regulation (EU) 1169/2011 "
         "that the product contains.")
     season_months = fields.MultiSelection(
-        MONTHS, "Season", sort=False,
+        'get_months', "Season", sort=False,
         help="The months when the product is available.")
 
     @classmethod
@@ -69,6 +78,37 @@ class Template(metaclass=PoolMeta):
         return 'own'
 
     @classmethod
+    def _default_preset(cls):
+        "The presets of the origin that the action gives, if any."
+        origin = Transaction().context.get('default_origin')
+        return ORIGIN_PRESETS.get(origin)
+
+    @classmethod
+    def default_default_uom(cls):
+        if preset := cls._default_preset():
+            return Pool().get('ir.model.data').get_id('product', preset[0])
+
+    @classmethod
+    def default_sale_uom(cls):
+        return cls.default_default_uom()
+
+    @classmethod
+    def default_purchase_uom(cls):
+        return cls.default_default_uom()
+
+    @classmethod
+    def default_salable(cls):
+        if preset := cls._default_preset():
+            return preset[1]
+
+    @classmethod
+    def default_purchasable(cls):
+        if preset := cls._default_preset():
+            return preset[2]
+
+    get_months = get_months
+
+    @classmethod
     def default_organic(cls):
         return False
 
@@ -76,10 +116,38 @@ class Template(metaclass=PoolMeta):
     def default_agricultural(cls):
         return True
 
-    @fields.depends('origin', 'producer')
+    @fields.depends('origin', 'producer', 'default_uom',
+        methods=['on_change_default_uom'])
     def on_change_origin(self):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Uom = pool.get('product.uom')
         if self.origin != 'partner':
             self.producer = None
+        if self.origin in ORIGIN_PRESETS and (self.id is None or self.id < 0):
+            uom, self.salable, self.purchasable = ORIGIN_PRESETS[self.origin]
+            self.default_uom = Uom(ModelData.get_id('product', uom))
+            self.on_change_default_uom()
+
+    @fields.depends('organic', 'origin', 'producer', 'name', 'rec_name')
+    def on_change_notify(self):
+        notifications = super().on_change_notify()
+        if message := self.organic_uncertified_message():
+            notifications.append(('warning', message))
+        return notifications
+
+    def organic_uncertified_message(self):
+        """The message refusing the organic claim, if the product is a
+        partner product whose producer holds no certificate valid today."""
+        pool = Pool()
+        today = pool.get('ir.date').today()
+        if (self.organic and self.origin == 'partner' and self.producer
+                and not self.producer.organic_certified_on(today)):
+            return gettext(
+                'cocagne_base.msg_product_organic_uncertified',
+                product=self.rec_name or self.name or '',
+                producer=self.producer.rec_name,
+                date=pool.get('ir.lang').get().strftime(today))
 
     @fields.depends('producer', '_parent_producer.company')
     def on_change_producer(self):
@@ -99,7 +167,7 @@ class Template(metaclass=PoolMeta):
         for template in templates:
             if (template.producer
                     and template.producer.company != template.company):
-                raise ValidationError(gettext(
+                raise ProductError(gettext(
                         'cocagne_base.msg_product_producer_other_garden',
                         product=template.rec_name,
                         producer=template.producer.rec_name))
@@ -107,16 +175,12 @@ class Template(metaclass=PoolMeta):
     @classmethod
     def check_organic(cls, templates):
         "Refuse the organic claim of a partner product without certificate."
-        pool = Pool()
-        Date = pool.get('ir.date')
-        Lang = pool.get('ir.lang')
-        today = Date.today()
         for template in templates:
-            if (template.organic and template.origin == 'partner'
-                    and template.producer
-                    and not template.producer.organic_certified_on(today)):
-                raise ValidationError(gettext(
-                        'cocagne_base.msg_product_organic_uncertified',
-                        product=template.rec_name,
-                        producer=template.producer.rec_name,
-                        date=Lang.get().strftime(today)))
+            if message := template.organic_uncertified_message():
+                raise OrganicError(message)
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+    # the season of the template, shown on the variants
+    get_months = get_months

@@ -64,6 +64,8 @@ def load_producers(gardens):
     certificate. Return {farm key: party}."""
     Party = Model.get('party.party')
     Certificate = Model.get('cocagne.organic.certificate')
+    Certifier = Model.get('cocagne.organic.certifier')
+    certifiers = {c.code: c for c in Certifier.find([])}
     _, france = euro_and_france()
     farms = {}
     for key, rows in PRODUCERS.items():
@@ -89,7 +91,8 @@ def load_producers(gardens):
         Party.save([p for p, _ in parties])
         for party, (certifier, number, scope, since, until) in parties:
             certificates.append(Certificate(company=company, producer=party,
-                    certifier=certifier, number=number, scope=scope,
+                    certifier=certifiers[certifier], number=number,
+                    scope=scope,
                     valid_from=today() - dt.timedelta(days=since),
                     valid_to=today() + dt.timedelta(days=until)))
         Certificate.save(certificates)

@@ -264,8 +264,7 @@ def load_products(gardens, farms, account_categories):
                 producer = farms[farm]
                 if producer.company != company:
                     continue
-                certified = Party(producer.id).organic_state in {
-                    'valid', 'expiring'}
+                certified = Party(producer.id).organic_certified
                 for (name, uom, price, cost, allergens, months,
                         category) in rows:
                     template = _template(name, uoms[uom], price, cost,

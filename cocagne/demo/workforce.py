@@ -4,7 +4,7 @@ import datetime as dt
 
 from proteus import Model
 
-from .common import months, today
+from .common import company_context, months, today
 
 # name, activity
 WORKS = [
@@ -115,8 +115,10 @@ def load_workforce(gardens):
         company = gardens[key]
         if Employee.find([('company', '=', company.id)], limit=1):
             continue
-        parties = [Party(name=row[0], company=company) for row in rows]
-        Party.save(parties)
+        # created in the garden, as from the employee form: they belong to it
+        with company_context(company):
+            parties = [Party(name=row[0]) for row in rows]
+            Party.save(parties)
         employees, contracts = [], []
         for party, (_, kind, since, until, *_, comment) in zip(parties, rows):
             start = today() - dt.timedelta(days=since)

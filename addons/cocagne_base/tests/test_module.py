@@ -2,10 +2,13 @@ import datetime as dt
 import json
 from unittest.mock import patch
 
-from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError, ValidationError
+from trytond.i18n import gettext, ngettext
+from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
+from trytond.modules.cocagne_base.exceptions import (
+    CertificateError, CertifierError, ContractError, CoordinatesError,
+    EmployeeError, OrganicCoverWarning, OrganicError, ProductError)
 from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -30,6 +33,12 @@ def create_gardens():
         create_company("Jardin B", currency=euro))
 
 
+def certifier(code='01'):
+    "The approved control body FR-BIO-<code> of the module's data."
+    return Pool().get('ir.model.data').get_id(
+        'cocagne_base', f'certifier_fr_bio_{code}')
+
+
 def create_producer(company, name="Ferme du Chêne", certificate=None):
     "Create a producer of company, holding a certificate for the period."
     pool = Pool()
@@ -45,7 +54,7 @@ def create_producer(company, name="Ferme du Chêne", certificate=None):
         Certificate.create([{
                     'company': company.id,
                     'producer': producer.id,
-                    'certifier': 'FR-BIO-01',
+                    'certifier': certifier(),
                     'number': f'CERT-{producer.id}',
                     'valid_from': certificate[0],
                     'valid_to': certificate[1],
@@ -70,6 +79,7 @@ def create_template(company, **values):
 class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Cocagne Base module"
     module = 'cocagne_base'
+    extras = ['sale_point']
 
     @property
     def _skip_company_rule(self):
@@ -78,7 +88,8 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
 
     def test_company_multivalue_context(self):
         "Test context of company multivalue target, shared models excepted"
-        shared = {m for m, _ in SHARED}
+        # the variants follow their template
+        shared = {m for m, _ in SHARED} | {'product.product'}
 
         def registered(model, module):
             return (model.__name__ not in shared
@@ -96,11 +107,15 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             place, = Place.create([{
                         'name': "Place de l'église",
                         'latitude': 47.25, 'longitude': 6.03}])
-            with self.assertRaises(ValidationError) as cm:
+            with self.assertRaises(CoordinatesError) as cm:
                 Place.write([place], {'latitude': 123})
-            self.assertIn("Place de l'église", cm.exception.message)
-            with self.assertRaises(ValidationError):
+            self.assertEqual(cm.exception.message, gettext(
+                    'cocagne_base.msg_invalid_coordinates',
+                    record="Place de l'église", latitude=123.0,
+                    longitude=6.03))
+            with self.assertRaises(CoordinatesError) as cm:
                 Place.create([{'name': "Nulle part", 'longitude': -181}])
+            self.assertIn("-181", cm.exception.message)
 
     @with_transaction()
     def test_place_distance(self):
@@ -120,23 +135,25 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIsNone(unknown.distance)
 
     @with_transaction()
-    def test_certificate_certifier_code(self):
-        "An invalid FR-BIO code is refused"
-        Certificate = Pool().get('cocagne.organic.certificate')
-        company = create_company()
-        with set_company(company):
-            producer = create_producer(company)
-            for code in ['FR-BIO-1', 'FR-BIO-ABC', 'BIO-01', 'fr-bio-01']:
-                with self.subTest(code=code):
-                    with self.assertRaises(ValidationError) as cm:
-                        Certificate.create([{
-                                    'producer': producer.id,
-                                    'certifier': code,
-                                    'number': 'X1',
-                                    'valid_from': TODAY,
-                                    'valid_to': TODAY,
-                                    }])
-                    self.assertIn(code, cm.exception.message)
+    def test_certifier_code(self):
+        "The approved control bodies are data; an invalid code is refused"
+        Certifier = Pool().get('cocagne.organic.certifier')
+        ecocert = Certifier(certifier())
+        self.assertEqual(
+            (ecocert.code, ecocert.name), ('FR-BIO-01', "Ecocert France"))
+        self.assertEqual(Certifier.search([('rec_name', 'ilike', '%ecocert%')]),
+            [ecocert])
+        for code in ['FR-BIO-1', 'FR-BIO-ABC', 'BIO-01', 'fr-bio-01']:
+            with self.subTest(code=code):
+                with self.assertRaises(CertifierError) as cm:
+                    Certifier.create([{'code': code, 'name': "Nouveau"}])
+                self.assertEqual(cm.exception.message, gettext(
+                        'cocagne_base.msg_certifier_invalid_code', code=code))
+        new, = Certifier.create([{'code': 'FR-BIO-99', 'name': "Nouveau"}])
+        with self.assertRaises(SQLConstraintError) as cm:
+            Certifier.create([{'code': 'FR-BIO-99', 'name': "Doublon"}])
+        self.assertEqual(cm.exception.message,
+            gettext('cocagne_base.msg_certifier_code_unique'))
 
     @with_transaction()
     def test_certificate_dates(self):
@@ -145,15 +162,16 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             producer = create_producer(company)
-            with self.assertRaises(ValidationError) as cm:
+            with self.assertRaises(CertificateError) as cm:
                 Certificate.create([{
                             'producer': producer.id,
-                            'certifier': 'FR-BIO-01',
+                            'certifier': certifier(),
                             'number': 'X1',
                             'valid_from': TODAY,
                             'valid_to': TODAY - dt.timedelta(days=1),
                             }])
             self.assertIn('X1', cm.exception.message)
+            self.assertIn("ends on", cm.exception.message)
 
     @with_transaction()
     def test_certificate_state(self):
@@ -188,12 +206,41 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             producer, = Party.search([('name', '=', 'expiring')])
             Certificate.create([{
                         'producer': producer.id,
-                        'certifier': 'FR-BIO-01',
+                        'certifier': certifier(),
                         'number': 'RENEWAL',
                         'valid_from': TODAY + 11 * day,
                         'valid_to': TODAY + 400 * day,
                         }])
             self.assertEqual(Party(producer.id).organic_state, 'valid')
+
+    @with_transaction()
+    def test_certificate_expiring_days_per_garden(self):
+        "Each garden sets how long before its end a certificate expires"
+        pool = Pool()
+        Certificate = pool.get('cocagne.organic.certificate')
+        Configuration = pool.get('cocagne.configuration')
+        garden_a, garden_b = create_gardens()
+        day = dt.timedelta(days=1)
+        for garden in [garden_a, garden_b]:
+            with set_company(garden):
+                create_producer(garden, name=garden.rec_name,
+                    certificate=(TODAY - 100 * day, TODAY + 10 * day))
+        with set_company(garden_b):
+            configuration = Configuration(1)
+            configuration.certificate_expiring_days = 5
+            configuration.save()
+        self.assertEqual(
+            Configuration.garden_value('certificate_expiring_days', garden_a),
+            60)
+        self.assertEqual(
+            Configuration.garden_value('certificate_expiring_days', garden_b),
+            5)
+        expiring, = Certificate.search([('state', '=', 'expiring')])
+        valid, = Certificate.search([('state', '=', 'valid')])
+        self.assertEqual(
+            (expiring.company, expiring.state, valid.company, valid.state),
+            (garden_a, 'expiring', garden_b, 'valid'))
+        self.assertEqual(valid.producer.organic_state, 'valid')
 
     @with_transaction()
     def test_certificate_other_garden_producer(self):
@@ -203,15 +250,19 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(garden_b):
             producer_b = create_producer(garden_b)
         with set_company(garden_a):
-            with self.assertRaises(UserError):
+            with self.assertRaises(CertificateError) as cm:
                 Certificate.create([{
                             'company': garden_a.id,
                             'producer': producer_b.id,
-                            'certifier': 'FR-BIO-01',
+                            'certifier': certifier(),
                             'number': 'X1',
                             'valid_from': TODAY,
                             'valid_to': TODAY,
                             }])
+            self.assertEqual(cm.exception.message, gettext(
+                    'cocagne_base.msg_certificate_other_garden',
+                    certificate=f'X1 ({producer_b.rec_name})',
+                    producer=producer_b.rec_name))
 
     @with_transaction()
     def test_product_organic_needs_certificate(self):
@@ -230,15 +281,70 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertTrue(template.organic)
             for producer in [lapsed, uncertified]:
                 with self.subTest(producer=producer.name):
-                    with self.assertRaises(ValidationError) as cm:
+                    with self.assertRaises(OrganicError) as cm:
                         create_template(company, name="Oeufs",
                             origin='partner', producer=producer.id,
                             organic=True)
-                    self.assertIn(producer.name, cm.exception.message)
+                    self.assertEqual(cm.exception.message, gettext(
+                            'cocagne_base.msg_product_organic_uncertified',
+                            product="Oeufs", producer=producer.name,
+                            date=Pool().get('ir.lang').get().strftime(
+                                TODAY)))
             # own production is certified with the garden itself
             create_template(company, name="Poireau", organic=True)
-            with self.assertRaises(ValidationError):
+            with self.assertRaises(OrganicError) as cm:
                 Template.write([template], {'producer': lapsed.id})
+            self.assertIn(lapsed.name, cm.exception.message)
+
+    @with_transaction()
+    def test_product_organic_warns_at_once(self):
+        "Ticking Organic warns at once when the producer is not certified"
+        Template = Pool().get('product.template')
+        company = create_company()
+        with set_company(company):
+            uncertified = create_producer(company, "Sans certificat")
+            certified = create_producer(company, "Certifiée",
+                certificate=(TODAY, TODAY + dt.timedelta(days=1)))
+            template = Template(name="Oeufs", origin='partner',
+                producer=uncertified, organic=True)
+            notification, = template.on_change_notify()
+            self.assertEqual(notification, ('warning', gettext(
+                        'cocagne_base.msg_product_organic_uncertified',
+                        product="Oeufs", producer=uncertified.name,
+                        date=Pool().get('ir.lang').get().strftime(TODAY))))
+            template.producer = certified
+            self.assertEqual(template.on_change_notify(), [])
+
+    @with_transaction()
+    def test_product_origin_presets(self):
+        "Unit, purchasable and salable follow the origin"
+        pool = Pool()
+        Template = pool.get('product.template')
+        ModelData = pool.get('ir.model.data')
+        kg = ModelData.get_id('product', 'uom_kilogram')
+        unit = ModelData.get_id('product', 'uom_unit')
+        template = Template()
+        for origin, uom, salable, purchasable in [
+                ('partner', kg, True, True),
+                ('processed', unit, True, False),
+                ('bought', unit, False, True),
+                ('own', kg, True, False),
+                ]:
+            with self.subTest(origin=origin):
+                template.origin = origin
+                template.on_change_origin()
+                self.assertEqual(
+                    (template.default_uom.id, template.sale_uom.id,
+                        template.salable, template.purchasable),
+                    (uom, uom, salable, purchasable))
+        # the menu of partner farm products gives the origin as default
+        with Transaction().set_context(default_origin='partner'):
+            values = Template.default_get(
+                ['origin', 'default_uom', 'salable', 'purchasable',
+                    'purchase_uom'], with_rec_name=False)
+        self.assertEqual(values, {
+                'origin': 'partner', 'default_uom': kg, 'salable': True,
+                'purchasable': True, 'purchase_uom': kg})
 
     @with_transaction()
     def test_product_other_garden_producer(self):
@@ -247,16 +353,18 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(garden_b):
             producer_b = create_producer(garden_b)
         with set_company(garden_a):
-            with self.assertRaises(UserError):
+            with self.assertRaises(ProductError) as cm:
                 create_template(garden_a,
                     origin='partner', producer=producer_b.id)
+            self.assertEqual(cm.exception.message, gettext(
+                    'cocagne_base.msg_product_producer_other_garden',
+                    product="Courgette", producer=producer_b.rec_name))
 
     @with_transaction()
     def test_producer_distance_local(self):
         "Distance and local flag of producers"
         pool = Pool()
         Address = pool.get('party.address')
-        Company = pool.get('company.company')
         company = create_company()
         Address.write(list(company.party.addresses), {
                 'latitude': 48.1173, 'longitude': -1.6778})  # Rennes
@@ -274,7 +382,10 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertFalse(far.local)
             self.assertIsNone(nowhere.garden_distance)
             self.assertFalse(nowhere.local)
-            Company.write([company], {'local_radius': 1000})
+            Configuration = Pool().get('cocagne.configuration')
+            configuration = Configuration(1)
+            configuration.local_radius = 1000
+            configuration.save()
             self.assertTrue(type(far)(far.id).local)
 
     @with_transaction()
@@ -294,16 +405,87 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                         'employee': employee.id, 'kind': 'permanent',
                         'start_date': dt.date(2026, 7, 1),
                         'weekly_hours': 35}])
-            for values in [
-                    {'start_date': dt.date(2026, 6, 1)},
-                    {'start_date': dt.date(2025, 7, 1),
-                        'end_date': dt.date(2025, 6, 1)},
-                    {'start_date': dt.date(2025, 1, 1),
-                        'end_date': dt.date(2025, 6, 1), 'weekly_hours': 60},
+            lang = Pool().get('ir.lang').get()
+            name = f"{employee.rec_name} - Insertion (CDDI)"
+            for values, message in [
+                    ({'start_date': dt.date(2026, 6, 1)},
+                        gettext('cocagne_base.msg_contract_overlap',
+                            contract=name,
+                            other_start=lang.strftime(dt.date(2026, 7, 1)))),
+                    ({'start_date': dt.date(2025, 7, 1),
+                            'end_date': dt.date(2025, 6, 1)},
+                        gettext('cocagne_base.msg_contract_dates',
+                            contract=name)),
+                    ({'start_date': dt.date(2025, 1, 1),
+                            'end_date': dt.date(2025, 6, 1),
+                            'weekly_hours': 60},
+                        gettext('cocagne_base.msg_contract_weekly_hours',
+                            contract=name, hours=60.0, maximum=48.0)),
                     ]:
                 with self.subTest(values=values):
-                    with self.assertRaises(ValidationError):
+                    with self.assertRaises(ContractError) as cm:
                         Contract.create([{'employee': employee.id, **values}])
+                    self.assertEqual(cm.exception.message, message)
+
+    @with_transaction()
+    def test_contract_hours_settings(self):
+        "The garden's settings give the default and the maximum hours"
+        pool = Pool()
+        Contract = pool.get('cocagne.employee.contract')
+        Configuration = pool.get('cocagne.configuration')
+        company = create_company()
+        with set_company(company):
+            configuration = Configuration(1)
+            configuration.insertion_weekly_hours = 24
+            configuration.contract_max_weekly_hours = 39
+            configuration.save()
+            employee = create_employee(company)
+            contract, = Contract.create([{
+                        'employee': employee.id,
+                        'start_date': dt.date(2026, 1, 1),
+                        }])
+            self.assertEqual(contract.weekly_hours, 24)
+            with self.assertRaises(ContractError) as cm:
+                Contract.write([contract], {'weekly_hours': 40})
+            self.assertEqual(cm.exception.message, gettext(
+                    'cocagne_base.msg_contract_weekly_hours',
+                    contract=contract.rec_name, hours=40.0, maximum=39.0))
+
+    @with_transaction()
+    def test_employee_party_garden(self):
+        "An employee's party, personal data, belongs to the employee's garden"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        garden_a, garden_b = create_gardens()
+        with set_company(garden_b):
+            party_b, = Party.create([{'name': "Personne de B"}])
+            # a party created in a garden belongs to it, producer or not
+            self.assertEqual(party_b.company, garden_b)
+        # the gardens' own parties stay shared with the network
+        self.assertEqual(
+            {garden_a.party.company, garden_b.party.company}, {None})
+        shared, = Party.create([{'name': "Partagée"}])
+        self.assertIsNone(shared.company)
+        with set_company(garden_a):
+            for party, message in [
+                    (party_b, gettext(
+                            'cocagne_base.msg_employee_party_other_garden',
+                            employee="Personne de B",
+                            garden=garden_a.rec_name,
+                            party_garden=garden_b.rec_name)),
+                    (shared, gettext(
+                            'cocagne_base.msg_employee_party_shared',
+                            employee="Partagée", garden=garden_a.rec_name)),
+                    ]:
+                with self.subTest(party=party.name):
+                    with self.assertRaises(EmployeeError) as cm:
+                        Employee.create([{
+                                    'party': party.id,
+                                    'company': garden_a.id}])
+                    self.assertEqual(cm.exception.message, message)
+            employee = create_employee(garden_a, "Personne de A")
+            self.assertEqual(employee.party.company, garden_a)
 
     @with_transaction()
     def test_workforce_hours(self):
@@ -415,13 +597,18 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             Certificate.report_lapses()
             notification, = Notification.search([('user', '=', admin.id)])
             self.assertEqual(notification.model, 'cocagne.organic.certificate')
-            self.assertIn("1", notification.label)
+            self.assertEqual(notification.label, ngettext(
+                    'cocagne_base.msg_notify_certificates_expiring', 1,
+                    count=1, days=60, company=company.rec_name))
             Certificate.report_lapses()
             self.assertEqual(len(Notification.search([])), 1)
 
-            # the certificate lapses: the product loses its certification
-            certificate, = producer.organic_certificates
-            Certificate.write([certificate], {'valid_to': TODAY - day})
+            # 11 days later the certificate has lapsed: the product loses
+            # its certification
+            later = patch.object(pool.get('ir.date'), 'today',
+                return_value=TODAY + 11 * day)
+            later.start()
+            self.addCleanup(later.stop)
             Certificate.report_lapses()
             notifications = Notification.search(
                 [], order=[('id', 'ASC')])[1:]
@@ -430,6 +617,9 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 ['cocagne.organic.certificate', 'product.template'])
             self.assertEqual(
                 json.loads(notifications[1].records), [template.id])
+            self.assertEqual(notifications[1].label, ngettext(
+                    'cocagne_base.msg_notify_products_lapsed', 1,
+                    count=1, days=60, company=company.rec_name))
             self.assertTrue(Template(template.id).organic)
 
             # a producer whose renewal is recorded is not reported
@@ -437,7 +627,7 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 certificate=(TODAY - 300 * day, TODAY + 20 * day))
             Certificate.create([{
                         'producer': renewed.id,
-                        'certifier': 'FR-BIO-01',
+                        'certifier': certifier(),
                         'number': 'RENEWAL',
                         'valid_from': TODAY + 21 * day,
                         'valid_to': TODAY + 400 * day,
@@ -448,6 +638,42 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 {c.reported_state for c in renewed.organic_certificates},
                 {'expiring', None})
+
+    @with_transaction()
+    def test_certificate_dates_uncover_products(self):
+        "Shortening a certificate warns of the organic products it uncovers"
+        pool = Pool()
+        Certificate = pool.get('cocagne.organic.certificate')
+        Template = pool.get('product.template')
+        Warning = pool.get('res.user.warning')
+        company = create_company()
+        day = dt.timedelta(days=1)
+        with set_company(company):
+            producer = create_producer(company,
+                certificate=(TODAY - 100 * day, TODAY + 100 * day))
+            covered = create_template(company, name="Miel",
+                origin='partner', producer=producer.id, organic=True)
+            certificate, = producer.organic_certificates
+            # still covering today: no warning
+            Certificate.write([certificate], {'valid_to': TODAY + 50 * day})
+            with self.assertRaises(OrganicCoverWarning) as cm:
+                Certificate.write([certificate], {'valid_to': TODAY - day})
+            self.assertEqual(cm.exception.message, ngettext(
+                    'cocagne_base.msg_certificate_products_uncovered', 1,
+                    products="Miel",
+                    date=pool.get('ir.lang').get().strftime(TODAY)))
+            self.assertEqual(
+                Certificate(certificate.id).valid_to, TODAY + 50 * day)
+            self.assertTrue(Template(covered.id).organic)
+
+            # the user confirms: the dates are saved, Organic unchecked
+            Warning.create([{
+                        'user': Transaction().user,
+                        'name': cm.exception.name,
+                        }])
+            Certificate.write([certificate], {'valid_to': TODAY - day})
+            self.assertEqual(Certificate(certificate.id).valid_to, TODAY - day)
+            self.assertFalse(Template(covered.id).organic)
 
     @with_transaction()
     def test_garden_isolation(self):
