@@ -1,11 +1,13 @@
 """Geolocated places where the gardens meet their customers."""
+from sql import Literal
+
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
-from trytond.model.exceptions import ValidationError
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import geo
+from . import geo, geocoding
+from .exceptions import CoordinatesError, GeocodingError
 
 PLACE_KINDS = [
     ('drop_point', "Drop point"),
@@ -16,7 +18,9 @@ PLACE_KINDS = [
 
 
 class GeolocatedMixin:
-    "Latitude and longitude in decimal degrees, checked for range."
+    """Latitude and longitude in decimal degrees, checked for range, and
+    found from the street, postal_code, city and country fields of the
+    class by the "Locate" button."""
     __slots__ = ()
     latitude = fields.Float(
         "Latitude", digits=(9, 6),
@@ -27,6 +31,28 @@ class GeolocatedMixin:
     map_url = fields.Function(
         fields.Char("Map", help="The place on OpenStreetMap."),
         'on_change_with_map_url')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'geocode': {},
+                })
+
+    @classmethod
+    def default_country(cls):
+        "The country of the current garden's address, else France."
+        pool = Pool()
+        Company = pool.get('company.company')
+        Country = pool.get('country.country')
+        company_id = Transaction().context.get('company')
+        if company_id is not None and company_id >= 0:
+            address = Company(company_id).party.address_get()
+            if address and address.country:
+                return address.country.id
+        countries = Country.search([('code', '=', 'FR')], limit=1)
+        if countries:
+            return countries[0].id
 
     @fields.depends('latitude', 'longitude')
     def on_change_with_map_url(self, name=None):
@@ -44,11 +70,49 @@ class GeolocatedMixin:
             for record in records:
                 if (not geo.valid_latitude(record.latitude)
                         or not geo.valid_longitude(record.longitude)):
-                    raise ValidationError(gettext(
+                    raise CoordinatesError(gettext(
                             'cocagne_base.msg_invalid_coordinates',
                             record=record.rec_name,
                             latitude=record.latitude,
                             longitude=record.longitude))
+
+    @fields.depends('street', 'postal_code', 'city', 'country')
+    def geocoding_query(self):
+        """Return the address to geocode as one line.
+
+        Raise GeocodingError when the country is not covered by the BAN or
+        when neither postal code nor city is known."""
+        if self.country and self.country.code not in geocoding.BAN_COUNTRIES:
+            raise GeocodingError(gettext(
+                    'cocagne_base.msg_geocoding_foreign_country',
+                    country=self.country.name))
+        query = geocoding.address_query(
+            self.street, self.postal_code, self.city)
+        if not query:
+            raise GeocodingError(gettext(
+                    'cocagne_base.msg_geocoding_no_address'))
+        return query
+
+    @ModelView.button_change(
+        'latitude', 'longitude', methods=['geocoding_query'])
+    def geocode(self):
+        "Fill latitude and longitude from the address, or change nothing."
+        query = self.geocoding_query()
+        try:
+            answer = geocoding.fetch(query)
+        except (OSError, ValueError) as exception:
+            raise GeocodingError(gettext(
+                    'cocagne_base.msg_geocoding_unreachable',
+                    error=exception)) from exception
+        match = geocoding.best_match(answer)
+        if not match:
+            raise GeocodingError(gettext(
+                    'cocagne_base.msg_geocoding_not_found', address=query))
+        if match.score < geocoding.MIN_SCORE:
+            raise GeocodingError(gettext(
+                    'cocagne_base.msg_geocoding_uncertain',
+                    address=query, label=match.label))
+        self.latitude, self.longitude = match.latitude, match.longitude
 
 
 class Place(DeactivableMixin, GeolocatedMixin, ModelSQL, ModelView):
@@ -81,16 +145,22 @@ class Place(DeactivableMixin, GeolocatedMixin, ModelSQL, ModelView):
     def default_kind(cls):
         return 'drop_point'
 
-    @classmethod
-    def default_country(cls):
-        Country = Pool().get('country.country')
-        countries = Country.search([('code', '=', 'FR')], limit=1)
-        if countries:
-            return countries[0].id
-
     def get_distance(self, name):
         return self.distance_to(self.company)
 
     def distance_to(self, other):
         "Distance in km to another geolocated record, None if unknown."
         return geo.distance(self.coordinates, other.coordinates, ndigits=1)
+
+
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+    place_count = fields.Function(
+        fields.Integer("Places", help="The active places of the garden."),
+        'get_place_count')
+
+    @classmethod
+    def get_place_count(cls, companies, name):
+        place = Pool().get('cocagne.place').__table__()
+        return cls.count_by_company(
+            companies, place, place.active == Literal(True))

@@ -13,7 +13,7 @@ SITES = {
     'rennes': [
         ('RN-PAR', "Parcelles de Thorigné-Fouillard", 'plots'),
         ('RN-LEG', "Légumerie de Cesson-Sévigné", 'legumerie'),
-        ('RN-BOU', "Magasin de producteurs de Thorigné", 'shop'),
+        ('RN-BOU', "Boutique de producteurs de Thorigné", 'shop'),
         ('RN-VN1', "Camion-épicerie du pays de Liffré", 'van'),
         ('RN-VN2', "Camion-épicerie de la Vilaine", 'van'),
         ],
@@ -25,16 +25,11 @@ SITES = {
         ('LY-VAN', "Épicerie itinérante des Monts du Lyonnais", 'van'),
         ],
     }
-# The locations that a warehouse needs: field, name, code suffix
-ZONES = [
-    ('input_location', "Réception", 'REC'),
-    ('output_location', "Expédition", 'EXP'),
-    ('storage_location', "Stock", 'STO'),
-    ]
 
 
 def load_sites(gardens):
-    "The warehouses of every garden, with their zones."
+    """The warehouses of every garden, at the garden's address; the model
+    gives each the stock zones it needs."""
     Location = Model.get('stock.location')
     # the warehouse that the stock module creates becomes the first site
     standard = Location.find([('code', '=', 'WH'), ('company', '=', None)])
@@ -42,20 +37,11 @@ def load_sites(gardens):
         code, name, kind = SITES['doubs'][0]
         standard[0].code, standard[0].name = code, name
         standard[0].company, standard[0].site_kind = gardens['doubs'], kind
+        standard[0].address = gardens['doubs'].party.addresses[0]
         standard[0].save()
     done = {w.code for w in Location.find([('type', '=', 'warehouse')])}
-    missing = [(gardens[key], code, name, kind)
-        for key, sites in SITES.items()
-        for code, name, kind in sites if code not in done]
-    zones = [Location(name=zone, code=f'{code}-{suffix}', type='storage',
-            company=company)
-        for company, code, _, _ in missing for _, zone, suffix in ZONES]
-    Location.save(zones)
-    warehouses = []
-    for i, (company, code, name, kind) in enumerate(missing):
-        warehouse = Location(name=name, code=code, type='warehouse',
-            company=company, site_kind=kind)
-        for (field, _, _), zone in zip(ZONES, zones[i * 3:i * 3 + 3]):
-            setattr(warehouse, field, zone)
-        warehouses.append(warehouse)
-    Location.save(warehouses)
+    Location.save([Location(name=name, code=code, type='warehouse',
+                company=gardens[key], site_kind=kind,
+                address=gardens[key].party.addresses[0])
+            for key, sites in SITES.items()
+            for code, name, kind in sites if code not in done])
