@@ -13,6 +13,8 @@ ADMIN_LOGIN = 'admin'
 ADMIN_PASSWORD = 'cocagne-demo'   # trytond asks for 8 characters at least
 ADMIN_EMAIL = 'admin@cocagne.example.org'
 LANGUAGE = 'fr'
+DATE_FORMAT = '%d/%m/%Y'   # of the French language: 24/12/2025
+PRICE_DECIMAL = 2          # decimals of product prices ([product] section)
 PORT = 8000
 
 # Environment as it was when the command started (proteus may add
@@ -46,7 +48,10 @@ def base_config(path=None):
             f'language = {LANGUAGE}\n'
             '\n[web]\n'
             f'listen = 127.0.0.1:{PORT}\n'
-            f'root = {SAO_ROOT}\n',
+            f'root = {SAO_ROOT}\n'
+            '\n[product]\n'
+            '# décimales des prix des produits (2,20 € et non 2,2000 €)\n'
+            f'price_decimal = {PRICE_DECIMAL}\n',
             encoding='utf-8')
     return path
 
@@ -60,6 +65,8 @@ def effective_config(port=None):
     loader).
     """
     parser = configparser.ConfigParser(interpolation=None)
+    # files written before the [product] section: prices with 2 decimals
+    parser.read_dict({'product': {'price_decimal': str(PRICE_DECIMAL)}})
     parser.read(base_config(), encoding='utf-8')
     overrides = {('database', 'uri'): ENVIRON.get('TRYTOND_DATABASE_URI')}
     for key, value in ENVIRON.items():

@@ -2,6 +2,8 @@
 
 `npm pack tryton-sao@VERSION` ships a built dist/; its index.html still loads
 jquery, bootstrap… from node_modules/, hence the `npm install` (TRYTON.md 4.3).
+Cocagne's custom.js and custom.css (cocagne/web/), which sao's index.html
+loads when present, are copied into its root at every call.
 Run as `python -m cocagne.sao [FOLDER]`; does nothing when already installed.
 """
 import shutil
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from .config import SAO_DIR
 
+CUSTOM = Path(__file__).parent / 'web'
+
 VERSION = '8.0.11'   # sao major.minor must match trytond's (8.0)
 
 
@@ -20,8 +24,14 @@ def ensure(folder=SAO_DIR, version=VERSION, quiet=False):
     """Return folder/package (sao's web root), installing it if needed."""
     folder = Path(folder)
     root, stamp = folder / 'package', folder / f'.installed-{version}'
-    if stamp.exists():
-        return root
+    if not stamp.exists():
+        _install(folder, root, stamp, version, quiet)
+    for name in ['custom.js', 'custom.css']:
+        shutil.copyfile(CUSTOM / name, root / name)
+    return root
+
+
+def _install(folder, root, stamp, version, quiet):
     npm = shutil.which('npm')
     if not npm:
         sys.exit("npm est introuvable : installez Node.js (apt-get install npm).")
@@ -42,7 +52,6 @@ def ensure(folder=SAO_DIR, version=VERSION, quiet=False):
     for old in folder.glob('.installed-*'):
         old.unlink()
     stamp.touch()
-    return root
 
 
 if __name__ == '__main__':

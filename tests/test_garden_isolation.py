@@ -1,5 +1,7 @@
 """Garden isolation over the wire: the demo's garden users log in by
 JSON-RPC, as the web client does, and never reach another garden's data."""
+import uuid
+
 import pytest
 
 from conftest import Client, RPCError
@@ -30,6 +32,20 @@ def gardens(demo_url, admin):
     return sessions
 
 
+def access_error(info, *texts):
+    """Check that the RPCError of info is an access error (a UserError
+    whose message holds one of texts), not any error."""
+    kind, (message, *_) = info.value.args[0]
+    assert kind == 'UserError', info.value.args
+    assert any(t in message for t in texts), message
+
+
+def _garden_name(client, company):
+    garden, = client('model.company.company.read', [company],
+        ['rec_name'], {})
+    return garden['rec_name']
+
+
 def _records(client, model):
     return client(f'model.{model}.search_read', [], 0, None, None,
         ['company'], {})
@@ -54,17 +70,48 @@ def test_cannot_read_or_write_other_garden(gardens, model):
     theirs = [r['id'] for r in _records(rennes, model)
         if r['company'] == rennes_company][:5]
     assert theirs, model
-    with pytest.raises(RPCError):
+    garden = _garden_name(rennes, rennes_company)
+    with pytest.raises(RPCError) as info:
         doubs(f'model.{model}.read', theirs, ['company'], {})
+    access_error(info, garden)
     if model != 'cocagne.workforce.hours':  # a report, read-only for all
-        with pytest.raises(RPCError):
+        with pytest.raises(RPCError) as info:
             doubs(f'model.{model}.write', theirs, {}, {})
+        access_error(info, garden)
 
 
 def test_cannot_create_for_other_garden(gardens):
     "A place cannot be created in another garden's name"
     doubs, _ = gardens['doubs']
-    _, rennes_company = gardens['rennes']
-    with pytest.raises(RPCError):
+    rennes, rennes_company = gardens['rennes']
+    with pytest.raises(RPCError) as info:
         doubs('model.cocagne.place.create',
             [{'name': "Intrus", 'company': rennes_company}], {})
+    # the create rule of the places (ir.msg_create_rule_error)
+    access_error(info, "Vous n'êtes pas autorisé à créer",
+        _garden_name(rennes, rennes_company))
+
+
+def test_employee_party_stays_in_its_garden(gardens):
+    "A person created from the employee form is invisible to other gardens"
+    doubs, doubs_company = gardens['doubs']
+    rennes, _ = gardens['rennes']
+    context = {'company': doubs_company}   # the employee form's context
+    name = f"Salariée en insertion {uuid.uuid4().hex[:8]}"
+    party, = doubs('model.party.party.create', [{'name': name}], context)
+    employee, = doubs('model.company.employee.create',
+        [{'party': party, 'company': doubs_company}], context)
+    try:
+        read, = doubs('model.party.party.read', [party], ['company'], {})
+        assert read['company'] == doubs_company
+        assert rennes('model.party.party.search',
+            [('name', '=', name)], 0, None, None, {}) == []
+        assert rennes('model.company.employee.search',
+            [('party.name', '=', name)], 0, None, None, {}) == []
+        with pytest.raises(RPCError) as info:
+            rennes('model.party.party.read', [party], ['name'], {})
+        access_error(info, _garden_name(doubs, doubs_company))
+        assert name not in str(info.value.args)
+    finally:
+        doubs('model.company.employee.delete', [employee], {})
+        doubs('model.party.party.delete', [party], {})

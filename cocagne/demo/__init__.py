@@ -4,8 +4,9 @@
 modules are activated, French loaded and the configuration wizards closed
 (`cocagne demo` and `cocagne init` do that first). Dates are relative to the day of
 loading. It is idempotent: each step skips what is already there, and a
-complete demo is left untouched. Logins: admin (every garden) and one user
-per garden (doubs, rennes, lyon; password cocagne-demo).
+complete demo is left untouched. Logins (password cocagne-demo): admin and
+reseau, the network's users, see every garden at once; doubs, rennes and
+lyon each see their own garden only.
 """
 from proteus import Model, config
 
@@ -41,6 +42,7 @@ def load(database, config_file, progress=print):
             network.load_chart(company)
     account_categories = network.load_account_categories(gardens)
     network.load_users(gardens)
+    network.load_network_user(gardens)
 
     progress("Sites (entrepôts)…")
     sites.load_sites(gardens)
@@ -54,6 +56,4 @@ def load(database, config_file, progress=print):
     workforce.load_workforce(gardens)
     progress("Alertes des certificats bio…")
     producers.report_lapses(gardens)
-
-    network.allow_admin(gardens, 'one')
     progress("Démo chargée")

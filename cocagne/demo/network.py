@@ -26,6 +26,9 @@ GARDENS = [
         'lyon'),
     ]
 
+# The user of the network office, working for every garden.
+NETWORK_LOGIN = 'reseau'
+
 # Accounting categories: name, XML ids in account_fr of the customer and
 # supplier taxes, codes of the revenue and expense accounts. The standard
 # rate is the « Taux Normal » parent tax, whose child is 20 % since 2014.
@@ -93,15 +96,19 @@ def load_gardens():
             party.save()
             company = Company(party=party, currency=eur,
                 timezone='Europe/Paris', garden_kind=kind,
-                network_code=code, local_radius=radius)
+                network_code=code)
             company.save()
+            with company_context(company):
+                configuration = Model.get('cocagne.configuration')(1)
+                configuration.local_radius = radius
+                configuration.save()
         gardens[key] = company
     return gardens
 
 
 def allow_admin(gardens, filter_='all'):
-    """Give admin the gardens, the first as current one; 'all' lets the
-    loaders write for every garden."""
+    """Give admin the gardens, the first as current one; 'all' shows every
+    garden at once, to the loaders and to the network's administrator."""
     User = Model.get('res.user')
     config = get_config()
     admin = User(config.user)
@@ -228,3 +235,21 @@ def load_users(gardens):
         user.company = company
         users.append(user)
     User.save(users)
+
+
+def load_network_user(gardens):
+    """The network's user: every garden, all shown at once (company filter
+    'all'), the first garden as current one."""
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    Company = Model.get('company.company')
+    if User.find([('login', '=', NETWORK_LOGIN)]):
+        return
+    user = User(login=NETWORK_LOGIN, name="Réseau des jardins",
+        password=ADMIN_PASSWORD, email=f'{NETWORK_LOGIN}@cocagne.example.org',
+        language=french())
+    user.groups.extend(Group(ref(m, g)) for m, g in USER_GROUPS)
+    user.companies.extend(Company(c.id) for c in gardens.values())
+    user.company = gardens[GARDENS[0][0]]
+    user.company_filter = 'all'
+    user.save()
