@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ContractError, EmployeeError
 from .period import overlaps
@@ -122,22 +122,36 @@ class Employee(metaclass=PoolMeta):
 
     @classmethod
     def check_party_garden(cls, employees):
-        """Keep each employee's party, personal data, in the employee's
-        garden."""
+        """Refuse an employee whose party, personal data, belongs to
+        another garden."""
         for employee in employees:
             party = employee.party
-            if party.company == employee.company:
-                continue
-            if party.company:
+            if party.company and party.company != employee.company:
                 raise EmployeeError(gettext(
                         'cocagne_base.msg_employee_party_other_garden',
                         employee=employee.rec_name,
                         garden=employee.company.rec_name,
                         party_garden=party.company.rec_name))
-            raise EmployeeError(gettext(
-                    'cocagne_base.msg_employee_party_shared',
-                    employee=employee.rec_name,
-                    garden=employee.company.rec_name))
+
+    @classmethod
+    def on_modification(cls, mode, employees, field_names=None):
+        """Take the party of a new employee, when shared with the network,
+        into the employee's garden, so that no other garden reads it."""
+        pool = Pool()
+        Party = pool.get('party.party')
+        super().on_modification(mode, employees, field_names=field_names)
+        if mode == 'delete' or (
+                field_names is not None
+                and not field_names & {'party', 'company'}):
+            return
+        shared = {}
+        for employee in employees:
+            if not employee.party.company:
+                shared.setdefault(employee.company, []).append(
+                    employee.party)
+        with without_check_access():
+            for company, parties in shared.items():
+                Party.write(parties, {'company': company.id})
 
     def get_contract_kind(self, name):
         today = Pool().get('ir.date').today()
