@@ -4,6 +4,8 @@
     cocagne init [--reset]        cocagne load-demo [--force]
     cocagne serve [--port 8000]   cocagne test [ARGS PYTEST…]
     cocagne bench [NOM…]
+    cocagne backup [-o ARCHIVE]   cocagne restore ARCHIVE [--force]
+    cocagne upgrade
 """
 import argparse
 import importlib
@@ -64,9 +66,11 @@ def _prepare(args, steps):
             db.drop(name)
             steps.progress('ancienne base supprimée')
         if not db.exists(name):
-            db.create(name)
+            if collation := db.create(name):
+                steps.progress(f'tri des noms à la française ({collation})')
         if db.initialised(name):
             steps.progress('déjà créée, données conservées')
+            db.align_price_decimal(name)
         else:
             _marker(name).unlink(missing_ok=True)
             db.initialise(name)
@@ -172,11 +176,6 @@ def cmd_serve(args):
     return _serve(args)
 
 
-def cmd_test(args):
-    from . import testing
-    return testing.run(args.pytest_args)
-
-
 def cmd_bench(args):
     scripts = sorted(p for p in (REPO / 'bench').glob('*.py')
         if not p.name.startswith('_'))
@@ -190,6 +189,27 @@ def cmd_bench(args):
         print(f'== {script.stem}', flush=True)
         status |= subprocess.call([sys.executable, str(script)], cwd=REPO)
     return status
+
+
+def cmd_backup(args):
+    from .backup import backup
+    print(f'Sauvegarde écrite : {backup(args.database, args.output)}')
+    return 0
+
+
+def cmd_restore(args):
+    from .backup import restore
+    info = restore(args.archive, args.database, force=args.force)
+    print(f'Base « {args.database} » restaurée depuis {args.archive} '
+        f'(sauvegarde de « {info["database"]} » du {info["date"]}).')
+    return 0
+
+
+def cmd_upgrade(args):
+    from .backup import upgrade
+    saved = upgrade(args.database)
+    print(f'Modules Cocagne mis à jour ; sauvegarde d\'avant : {saved}')
+    return 0
 
 
 def parser():
@@ -230,12 +250,28 @@ def parser():
         help='recharger même si elles le sont déjà')
     p = command('serve', cmd_serve, 'lance le serveur et le client web (sao)')
     database(p), port(p)
-    p = command('test', cmd_test, 'lance les tests de tous les modules '
+    # `cocagne test` goes straight to pytest (see main): this entry only
+    # documents it in --help
+    p = command('test', None, 'lance les tests de tous les modules '
         '(SQLite, ou PostgreSQL si TRYTOND_DATABASE__URI=postgresql://…)')
     p.add_argument('pytest_args', nargs='*', metavar='ARG',
         help='arguments passés tels quels à pytest (ex. -x -k scenario)')
     p = command('bench', cmd_bench, 'lance les bancs d\'essai de bench/')
     p.add_argument('names', nargs='*', help='noms des bancs (défaut : tous)')
+    p = command('backup', cmd_backup, 'sauvegarde la base PostgreSQL et ses '
+        'fichiers joints dans une archive')
+    database(p)
+    p.add_argument('-o', '--output', metavar='ARCHIVE',
+        help='fichier .tar à écrire (défaut : var/backups/BASE-DATE.tar)')
+    p = command('restore', cmd_restore, 'restaure une archive de `cocagne '
+        'backup` (refuse une base non vide sans --force)')
+    database(p)
+    p.add_argument('archive', help='archive .tar de `cocagne backup`')
+    p.add_argument('--force', action='store_true',
+        help='remplacer la base si elle n\'est pas vide (données perdues)')
+    p = command('upgrade', cmd_upgrade, 'sauvegarde puis met à jour les '
+        'modules Cocagne ; restaure la sauvegarde en cas d\'échec')
+    database(p)
     return main
 
 
@@ -245,11 +281,15 @@ def main(argv=None):
         from . import testing   # pytest's options are not ours to parse
         return testing.run(argv[1:])
     args = parser().parse_args(argv)
-    if args.func not in (cmd_test, cmd_bench):
+    if args.func is not cmd_bench:
         args.conf = effective_config(getattr(args, 'port', None))
         db.configure(args.conf)
+    from .backup import BackupError
     try:
         return args.func(args)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
     except subprocess.CalledProcessError as error:
         print(f'Échec : {" ".join(map(str, error.cmd))} '
             f'(code {error.returncode})', file=sys.stderr)

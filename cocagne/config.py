@@ -28,7 +28,10 @@ def var_dir():
 
 
 def cocagne_modules():
-    """Names of the Tryton modules found in addons/ (folders with tryton.cfg)."""
+    """Names of the Tryton modules found in addons/ (folders with tryton.cfg),
+    or those listed in COCAGNE_MODULES (comma-separated) when set."""
+    if chosen := ENVIRON.get('COCAGNE_MODULES'):
+        return sorted({m.strip() for m in chosen.split(',') if m.strip()})
     return sorted(p.parent.name for p in ADDONS.glob('*/tryton.cfg'))
 
 
