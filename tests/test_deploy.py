@@ -3,8 +3,9 @@
 One database, built by the container's entrypoint run as a plain script
 (``entrypoint.sh init``), serves in turn: gunicorn with 2 workers, the
 scheduler and the queue worker; the backup/restore round trip; the upgrade
-undone from its backup. The Dockerfile and compose.yaml are checked
-statically (no Docker engine here).
+undone from its backup. Another, built with the previous release of
+cocagne_base, is upgraded keeping its data. The Dockerfile and compose.yaml
+are checked statically (no Docker engine here).
 """
 import base64
 import json
@@ -338,6 +339,151 @@ def test_upgrade(deployment):
     with _connect(name) as connection:
         assert connection.execute("SELECT count(*) FROM ir_module WHERE "
             "state NOT IN ('activated', 'not activated')").fetchone()[0] == 0
+
+
+# The previous release of cocagne_base (no tag yet: main before the garden
+# settings and the control bodies). Its local radius was a column of the
+# company and the certificate's control body a code such as 'FR-BIO-10'.
+PREVIOUS_RELEASE = 'f49f233'
+# sitecustomize.py of the processes that must see that release: it imports
+# trytond.modules.cocagne_base from its folder instead of addons/ (the
+# editable install's finder comes after this one), so trytond reads its
+# tryton.cfg, XML and views too (tools.find_path: the module's __file__)
+PREVIOUS_FINDER = """\
+import importlib.abc
+import importlib.util
+import sys
+
+FOLDER = {folder!r}
+
+
+class PreviousRelease(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == 'trytond.modules.cocagne_base':
+            return importlib.util.spec_from_file_location(name,
+                FOLDER + '/__init__.py', submodule_search_locations=[FOLDER])
+
+
+sys.meta_path.insert(0, PreviousRelease())
+"""
+# a garden, a producer and two certificates, entered with that release
+PREVIOUS_DATA = """\
+import datetime as dt
+import sys
+
+from trytond import config
+config.update_etc(sys.argv[1])
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+pool = Pool(sys.argv[2])
+pool.init()
+with Transaction().start(sys.argv[2], 0):
+    Currency = pool.get('currency.currency')
+    Party = pool.get('party.party')
+    Company = pool.get('company.company')
+    Certificate = pool.get('cocagne.organic.certificate')
+    euro, = Currency.create([{'name': 'Euro', 'code': 'EUR', 'symbol': '€'}])
+    garden, = Party.create([{'name': 'Jardins de Besançon'}])
+    company, = Company.create([{'party': garden.id, 'currency': euro.id,
+        'local_radius': 80}])
+    farm, = Party.create([{'name': 'Ferme des Saules', 'producer': True,
+        'company': company.id}])
+    Certificate.create([{'company': company.id, 'producer': farm.id,
+        'certifier': certifier, 'number': number,
+        'valid_from': dt.date(2025, 1, 1), 'valid_to': dt.date(2026, 12, 31)}
+        for certifier, number in [('FR-BIO-10', 'A-1'), ('FR-BIO-99', 'B-2')]])
+"""
+
+
+def _columns(connection, table):
+    "{column: (data type, nullable)} of table."
+    return {name: (kind, nullable == 'YES')
+        for name, kind, nullable in connection.execute(
+            'SELECT column_name, data_type, is_nullable '
+            'FROM information_schema.columns WHERE table_name = %s',
+            (table,))}
+
+
+def test_upgrade_previous_release(tmp_path):
+    """`cocagne upgrade` of a database of the previous release keeps its
+    data: the garden's local radius moves to the garden settings, the
+    control body codes become control bodies"""
+    if db.backend_name() != 'postgresql':
+        pytest.skip("upgrade of the previous release: PostgreSQL only "
+            "(pg_dump); TRYTOND_DATABASE__URI=postgresql://… to run it")
+    start = time.monotonic()
+    release = subprocess.run(['git', '-C', str(REPO), 'archive',
+            PREVIOUS_RELEASE, 'addons/cocagne_base'], capture_output=True)
+    if release.returncode:
+        pytest.fail(f'previous release {PREVIOUS_RELEASE} not in the git '
+            f'clone (shallow? git fetch --unshallow): {release.stderr}')
+    subprocess.run(['tar', '-x', '-C', str(tmp_path)], input=release.stdout,
+        check=True)
+    hook = tmp_path / 'previous'
+    hook.mkdir()
+    (hook / 'sitecustomize.py').write_text(PREVIOUS_FINDER.format(
+            folder=str(tmp_path / 'addons' / 'cocagne_base')))
+    (hook / 'data.py').write_text(PREVIOUS_DATA)
+    previous = {'PYTHONPATH': os.pathsep.join(filter(None,
+                [str(hook), os.environ.get('PYTHONPATH')])),
+        'PYTHONDONTWRITEBYTECODE': '1'}
+
+    name = (f"{os.environ.get('DB_NAME', 'test_cocagne')}"
+        f"_previous_{os.getpid()}")
+    deployment = Deployment(tmp_path, name)
+    try:
+        # the database as the entrypoint's init made it with that release
+        result = deployment.run('init', env=previous)
+        assert result.returncode == 0, result.stdout + result.stderr
+        with _connect(name) as connection:
+            assert _columns(connection, 'company_company')['local_radius'] \
+                == ('double precision', False)
+            assert _columns(connection, 'cocagne_organic_certificate')[
+                'certifier'] == ('character varying', False)
+            assert not _columns(connection, 'cocagne_configuration_garden')
+        subprocess.run([str(BIN / 'python'), str(hook / 'data.py'),
+                str(tmp_path / 'var' / 'run' / 'trytond.conf'), name],
+            env={**deployment.env, **previous}, check=True, timeout=300)
+        built = time.monotonic()
+
+        code, output = deployment.cocagne('upgrade')
+        assert code == 0, output
+        assert 'Modules Cocagne mis à jour' in output
+        archive, = (tmp_path / 'var' / 'backups').glob(f'{name}-*.tar')
+        from cocagne.backup import read_archive
+        assert 'cocagne_base' in read_archive(
+            archive, tmp_path / 'backup')['activated_modules']
+        with _connect(name) as connection:
+            assert connection.execute('SELECT g.local_radius, '
+                'g.certificate_expiring_days, g.insertion_weekly_hours '
+                'FROM cocagne_configuration_garden g JOIN company_company c '
+                'ON c.id = g.company').fetchall() == [(80, 60, 26)]
+            assert dict(connection.execute('SELECT c.number, b.code '
+                    'FROM cocagne_organic_certificate c '
+                    'JOIN cocagne_organic_certifier b ON b.id = c.certifier'
+                    ).fetchall()) == {'A-1': 'FR-BIO-10', 'B-2': 'FR-BIO-99'}
+            # one record per code: the data file's FR-BIO-10 is the migrated
+            # one, the unknown code is kept under its code
+            assert dict(connection.execute('SELECT b.code, b.name '
+                    'FROM cocagne_organic_certifier b '
+                    "WHERE b.code IN ('FR-BIO-10', 'FR-BIO-99')").fetchall()
+                ) == {'FR-BIO-10': 'Bureau Veritas Certification France',
+                    'FR-BIO-99': 'FR-BIO-99'}
+            assert connection.execute("SELECT count(*) FROM ir_model_data "
+                "WHERE fs_id = 'certifier_fr_bio_10'").fetchone()[0] == 1
+            assert _columns(connection, 'cocagne_organic_certificate')[
+                'certifier'] == ('integer', False)
+            assert _columns(connection, 'company_company')[
+                'local_radius'][1], 'company.local_radius still required'
+            assert connection.execute("SELECT count(*) FROM ir_module "
+                "WHERE state NOT IN ('activated', 'not activated')"
+                ).fetchone()[0] == 0
+    finally:
+        if db.exists(name):
+            db.drop(name)
+    print(f'\nprevious release {PREVIOUS_RELEASE}: built in '
+        f'{built - start:.0f} s, upgraded in {time.monotonic() - built:.0f} s')
 
 
 def test_dockerfile_hadolint():
