@@ -10,7 +10,8 @@ lyon each see their own garden only.
 """
 from proteus import Model, config
 
-from . import network, places, producers, products, sites, workforce
+from . import (
+    grants, network, places, producers, products, sites, workforce)
 from .common import company_context
 
 __all__ = ['load']
@@ -56,4 +57,7 @@ def load(database, config_file, progress=print):
     workforce.load_workforce(gardens)
     progress("Alertes des certificats bio…")
     producers.report_lapses(gardens)
+    if grants.activated():
+        progress("Subventions, dépenses affectées et versements…")
+        grants.load(gardens)
     progress("Démo chargée")
