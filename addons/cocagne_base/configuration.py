@@ -2,6 +2,7 @@
 from sql import Column, Literal, Null
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
@@ -62,11 +63,19 @@ class Configuration(
     default_insertion_weekly_hours = default_func('insertion_weekly_hours')
     default_local_radius = default_func('local_radius')
 
+    _garden_values = Cache('cocagne.configuration.garden_value')
+
     @classmethod
     def garden_value(cls, name, company):
-        "Return the setting name of company (a record or an id)."
+        """Return the setting name of company (a record or an id), cached
+        since lists read it for each of their records."""
         company = getattr(company, 'id', company)
-        return cls(1).get_multivalue(name, company=company)
+        key = (name, company)
+        value = cls._garden_values.get(key, -1)
+        if value == -1:
+            value = cls(1).get_multivalue(name, company=company)
+            cls._garden_values.set(key, value)
+        return value
 
 
 class ConfigurationGarden(ModelSQL, CompanyValueMixin):
@@ -76,6 +85,11 @@ class ConfigurationGarden(ModelSQL, CompanyValueMixin):
     contract_max_weekly_hours = contract_max_weekly_hours
     insertion_weekly_hours = insertion_weekly_hours
     local_radius = local_radius
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('cocagne.configuration')._garden_values.clear()
 
     @classmethod
     def __register__(cls, module):
