@@ -14,6 +14,8 @@ from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from .tools import create_staff, log_hours
+
 # Parties, products and locations may be shared by the whole network: their
 # optional garden scopes who sees them, while their company-dependent values
 # (accounts, prices) keep following the user's current company.
@@ -488,42 +490,23 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
     def test_workforce_hours(self):
         "Hours by month, activity and kind of contract"
         pool = Pool()
-        Contract = pool.get('cocagne.employee.contract')
         Work = pool.get('timesheet.work')
-        Line = pool.get('timesheet.line')
         Hours = pool.get('cocagne.workforce.hours')
         Employee = pool.get('company.employee')
         company = create_company()
         with set_company(company):
-            insertion = create_employee(company, "Salarié en insertion")
-            supervisor = create_employee(company, "Encadrante")
-            Employee.write([insertion, supervisor],
-                {'start_date': dt.date(2026, 1, 1)})
-            Contract.create([{
-                        'employee': insertion.id, 'kind': 'insertion',
-                        'start_date': dt.date(2026, 1, 1),
-                        'end_date': dt.date(2026, 3, 31),
-                        }, {
-                        'employee': supervisor.id, 'kind': 'supervisor',
-                        'start_date': dt.date(2026, 1, 1),
-                        'weekly_hours': 35,
-                        }])
+            insertion, supervisor = create_staff(
+                company, insertion_end=dt.date(2026, 3, 31))
             garden, sales = Work.create([
                     {'name': "Maraîchage", 'activity': 'market_gardening'},
                     {'name': "Vente", 'activity': 'sales'}])
-            hours = dt.timedelta(hours=1)
-            Line.create([
-                    {'employee': insertion.id, 'work': garden.id,
-                        'date': dt.date(2026, 2, 2), 'duration': 4 * hours},
-                    {'employee': insertion.id, 'work': garden.id,
-                        'date': dt.date(2026, 2, 3), 'duration': 3 * hours},
-                    {'employee': insertion.id, 'work': sales.id,
-                        'date': dt.date(2026, 2, 4), 'duration': 2 * hours},
+            log_hours([
+                    (insertion, garden, dt.date(2026, 2, 2), 4),
+                    (insertion, garden, dt.date(2026, 2, 3), 3),
+                    (insertion, sales, dt.date(2026, 2, 4), 2),
                     # after the end of the insertion contract
-                    {'employee': insertion.id, 'work': garden.id,
-                        'date': dt.date(2026, 4, 1), 'duration': 5 * hours},
-                    {'employee': supervisor.id, 'work': garden.id,
-                        'date': dt.date(2026, 2, 2), 'duration': 7 * hours},
+                    (insertion, garden, dt.date(2026, 4, 1), 5),
+                    (supervisor, garden, dt.date(2026, 2, 2), 7),
                     ])
             rows = {(r.month, r.activity, r.contract_kind): r.hours
                 for r in Hours.search([])}

@@ -7,10 +7,12 @@ from unittest.mock import patch
 from trytond.i18n import gettext
 from trytond.modules.cocagne_base.exceptions import GeocodingError
 from trytond.modules.company.tests import (
-    create_company, create_employee, set_company)
+    create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
+
+from .tools import create_staff, log_hours
 
 HERE = Path(__file__).parent
 FETCH = 'trytond.modules.cocagne_base.geocoding.fetch'
@@ -203,40 +205,23 @@ class PlacesSitesHoursTestCase(_DBTestCase):
     def test_hours_per_month(self):
         "One row per month, one column of hours per activity"
         pool = Pool()
-        Contract = pool.get('cocagne.employee.contract')
-        Employee = pool.get('company.employee')
         Work = pool.get('timesheet.work')
-        Line = pool.get('timesheet.line')
         Month = pool.get('cocagne.workforce.hours.month')
         company = create_company()
         with set_company(company):
-            insertion = create_employee(company, "Salarié en insertion")
-            supervisor = create_employee(company, "Encadrante")
-            Employee.write([insertion, supervisor],
-                {'start_date': dt.date(2026, 1, 1)})
-            Contract.create([{
-                        'employee': insertion.id, 'kind': 'insertion',
-                        'start_date': dt.date(2026, 1, 1),
-                        }, {
-                        'employee': supervisor.id, 'kind': 'supervisor',
-                        'start_date': dt.date(2026, 1, 1),
-                        'weekly_hours': 35,
-                        }])
+            insertion, supervisor = create_staff(company)
             garden, sales, other = Work.create([
                     {'name': "Maraîchage", 'activity': 'market_gardening'},
                     {'name': "Vente", 'activity': 'sales'},
                     {'name': "Réunion"}])
-            hour = dt.timedelta(hours=1)
-            Line.create([{'employee': e.id, 'work': w.id, 'date': d,
-                        'duration': h * hour}
-                    for e, w, d, h in [
-                        (insertion, garden, dt.date(2026, 1, 5), 4),
-                        (insertion, garden, dt.date(2026, 1, 6), 3),
-                        (insertion, sales, dt.date(2026, 1, 7), 2),
-                        (supervisor, garden, dt.date(2026, 1, 5), 7),
-                        (insertion, other, dt.date(2026, 2, 2), 1.5),
-                        (insertion, sales, dt.date(2026, 3, 3), 6),
-                        ]])
+            log_hours([
+                    (insertion, garden, dt.date(2026, 1, 5), 4),
+                    (insertion, garden, dt.date(2026, 1, 6), 3),
+                    (insertion, sales, dt.date(2026, 1, 7), 2),
+                    (supervisor, garden, dt.date(2026, 1, 5), 7),
+                    (insertion, other, dt.date(2026, 2, 2), 1.5),
+                    (insertion, sales, dt.date(2026, 3, 3), 6),
+                    ])
 
             def rows():
                 return [(r.period, r.market_gardening, r.sales, r.other,
