@@ -440,11 +440,15 @@ def test_place_latitude_decimal_comma(demo_url, admin, sao):
     user = sao('doubs')
     open_record(user, demo_url, 'cocagne.place', place['id'])
     try:
-        latitude = field(user, 'latitude')
-        latitude.click()
-        latitude.press('Control+a')
-        latitude.press_sequentially("47,25")
-        latitude.press('Tab')
+        # sao shows a text input and swaps in a number input once focused
+        # (after a timeout): type only when the number input has the focus
+        field(user, 'latitude').click()
+        user.page.wait_for_function(
+            "() => document.activeElement.type === 'number'")
+        keyboard = user.page.keyboard
+        keyboard.press('Control+a')
+        keyboard.type("47,25")
+        keyboard.press('Tab')
         pane(user).locator('button#save').click()
         settle(user)
         check_no_error(user, "Lieu")
