@@ -382,6 +382,16 @@ def test_other_garden_record_stays_secret(demo_url, admin, sao):
     user.errors.clear()
 
 
+def stored(read, expected, timeout=20):
+    """What read() returns once it equals expected, or its last answer
+    after timeout seconds (for what the web client saves in the
+    background)."""
+    deadline = time.monotonic() + timeout
+    while (value := read()) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return value
+
+
 def open_record(sao, demo_url, model, record_id):
     "Open the form of a record from its address, as a notification does."
     tabs = sao.page.locator('#tablist li')
@@ -450,11 +460,14 @@ def test_place_latitude_decimal_comma(demo_url, admin, sao):
         keyboard.type("47,25")
         keyboard.press('Tab')
         pane(user).locator('button#save').click()
+        # the save is sent after the click returns, and later still on a
+        # loaded machine: wait for it rather than read once
+        latitude = stored(lambda: admin('model.cocagne.place.read',
+                [place['id']], ['latitude'], {})[0]['latitude'],
+            pytest.approx(47.25))
         settle(user)
         check_no_error(user, "Lieu")
-        saved, = admin('model.cocagne.place.read', [place['id']],
-            ['latitude'], {})
-        assert saved['latitude'] == pytest.approx(47.25)
+        assert latitude == pytest.approx(47.25)
     finally:
         admin('model.cocagne.place.write', [place['id']],
             {'latitude': place['latitude']}, {})
