@@ -425,11 +425,9 @@ def test_upgrade_previous_release(tmp_path):
     (hook / 'sitecustomize.py').write_text(PREVIOUS_FINDER.format(
             folder=str(tmp_path / 'addons' / 'cocagne_base')))
     (hook / 'data.py').write_text(PREVIOUS_DATA)
-    # cocagne_base alone: the release knew no other module, and its
-    # upgrade is what this checks (the whole stack costs minutes more)
     previous = {'PYTHONPATH': os.pathsep.join(filter(None,
                 [str(hook), os.environ.get('PYTHONPATH')])),
-        'PYTHONDONTWRITEBYTECODE': '1', 'COCAGNE_MODULES': 'cocagne_base'}
+        'PYTHONDONTWRITEBYTECODE': '1'}
 
     name = (f"{os.environ.get('DB_NAME', 'test_cocagne')}"
         f"_previous_{os.getpid()}")
@@ -449,8 +447,7 @@ def test_upgrade_previous_release(tmp_path):
             env={**deployment.env, **previous}, check=True, timeout=300)
         built = time.monotonic()
 
-        code, output = deployment.cocagne('upgrade',
-            env={'COCAGNE_MODULES': 'cocagne_base'})
+        code, output = deployment.cocagne('upgrade')
         assert code == 0, output
         assert 'Modules Cocagne mis à jour' in output
         archive, = (tmp_path / 'var' / 'backups').glob(f'{name}-*.tar')
