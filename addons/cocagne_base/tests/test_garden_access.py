@@ -6,26 +6,16 @@ from trytond.modules.company.tests import (
 from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import GardenAccessError
+from .tools import StackTestMixin
 
 
-class GardenAccessTestCase(TestCase):
+class GardenAccessTestCase(StackTestMixin, _DBTestCase):
     "Test access to the records of the gardens"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('cocagne_base')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'cocagne_base'
 
     def _network(self):
         """Two gardens with a place each and an employee in the second one;

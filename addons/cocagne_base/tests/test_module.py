@@ -14,7 +14,7 @@ from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_staff, log_hours
+from .tools import StackTestMixin, create_staff, log_hours
 
 # Parties, products and locations may be shared by the whole network: their
 # optional garden scopes who sees them, while their company-dependent values
@@ -78,10 +78,9 @@ def create_template(company, **values):
     return template
 
 
-class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
+class CocagneBaseTestCase(StackTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Cocagne Base module"
     module = 'cocagne_base'
-    extras = ['sale_point']
 
     @property
     def _skip_company_rule(self):
@@ -173,7 +172,7 @@ class CocagneBaseTestCase(CompanyTestMixin, ModuleTestCase):
                             'valid_to': TODAY - dt.timedelta(days=1),
                             }])
             self.assertIn('X1', cm.exception.message)
-            self.assertIn("ends on", cm.exception.message)
+            self.assertIn("prend fin le", cm.exception.message)
 
     @with_transaction()
     def test_certificate_state(self):

@@ -12,7 +12,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_staff, log_hours
+from .tools import StackTestMixin, create_staff, log_hours
 
 HERE = Path(__file__).parent
 FETCH = 'trytond.modules.cocagne_base.geocoding.fetch'
@@ -33,10 +33,9 @@ def country(code, name):
     return Country.create([{'code': code, 'name': name}])[0]
 
 
-class PlacesSitesHoursTestCase(_DBTestCase):
+class PlacesSitesHoursTestCase(StackTestMixin, _DBTestCase):
     "Test places, addresses, sites and hours per month"
     module = 'cocagne_base'
-    extras = ['sale_point']
 
     @with_transaction()
     def test_default_country(self):
@@ -227,14 +226,14 @@ class PlacesSitesHoursTestCase(_DBTestCase):
                 return [(r.period, r.market_gardening, r.sales, r.other,
                         r.total) for r in Month.search([])]
             self.assertEqual(rows(), [
-                    ("January 2026", 14, 2, 0, 16),
-                    ("February 2026", 0, 0, 1.5, 1.5),
-                    ("March 2026", 0, 6, 0, 6),
+                    ("Janvier 2026", 14, 2, 0, 16),
+                    ("Février 2026", 0, 0, 1.5, 1.5),
+                    ("Mars 2026", 0, 6, 0, 6),
                     ])
             with Transaction().set_context(contract_kind='insertion',
                     from_date=dt.date(2026, 1, 6),
                     to_date=dt.date(2026, 2, 28)):
                 self.assertEqual(rows(), [
-                        ("January 2026", 3, 2, 0, 5),
-                        ("February 2026", 0, 0, 1.5, 1.5),
+                        ("Janvier 2026", 3, 2, 0, 5),
+                        ("Février 2026", 0, 0, 1.5, 1.5),
                         ])

@@ -1,8 +1,13 @@
-"""Test helpers shared by the test files of cocagne_base."""
+"""Test helpers shared by the test files of the Cocagne modules."""
 import datetime as dt
 
+from trytond.modules import get_modules
 from trytond.modules.company.tests import create_employee
 from trytond.pool import Pool
+from trytond.tests.test_tryton import _DBTestCase, activate_module, drop_db
+
+# The language of the databases of the tests: Cocagne's users are French.
+LANGUAGE = 'fr'
 
 HOUR = dt.timedelta(hours=1)
 
@@ -35,3 +40,32 @@ def log_hours(entries):
     Line = Pool().get('timesheet.line')
     Line.create([{'employee': e.id, 'work': w.id, 'date': d,
                 'duration': h * HOUR} for e, w, d, h in entries])
+
+
+def stack_modules():
+    """The modules that every database test of Cocagne activates: each
+    Cocagne module present and sale_point. One set for every test, so that
+    one database build per backend serves them all (trytond's DB_CACHE keeps
+    one copy per set of modules)."""
+    return sorted(m for m in get_modules() if m.startswith('cocagne_')) + [
+        'sale_point']
+
+
+def activate_stack():
+    "Activate stack_modules() in the test database, in French."
+    activate_module(stack_modules(), lang=LANGUAGE)
+
+
+class StackTestMixin:
+    """A database test case of a Cocagne module that runs in the database
+    of the whole stack (stack_modules()); put it first among the bases.
+    `module` still names the module under test."""
+    language = LANGUAGE
+
+    @classmethod
+    def setUpClass(cls):
+        # _DBTestCase.setUpClass activates [module] + extras, a set of its
+        # own for each module: activate the shared one instead
+        super(_DBTestCase, cls).setUpClass()
+        drop_db()
+        activate_stack()

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.modules.cocagne_base.exceptions import GardenAccessError
+from trytond.modules.cocagne_base.tests.tools import StackTestMixin
 from trytond.modules.cocagne_subventions.exceptions import (
     AllocationError, BudgetError, FinancingError, FinancingWarning,
     GrantError, InstalmentError)
@@ -72,7 +73,8 @@ def award(grant):
     Grant.award([grant])
 
 
-class CocagneSubventionsTestCase(CompanyTestMixin, ModuleTestCase):
+class CocagneSubventionsTestCase(
+        StackTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test Cocagne Subventions module"
     module = 'cocagne_subventions'
 
@@ -85,7 +87,7 @@ class CocagneSubventionsTestCase(CompanyTestMixin, ModuleTestCase):
             award(grant)
             self.assertEqual(grant.state, 'awarded')
             account = grant.analytic_account
-            self.assertEqual(account.root.name, "Grants")
+            self.assertEqual(account.root.name, "Subventions")
             self.assertFalse(account.root.mandatory)
             self.assertEqual(
                 [(d.kind, d.date) for d in grant.deadlines],
@@ -155,7 +157,7 @@ class CocagneSubventionsTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(BudgetError) as cm:
                 create_grant(company, programme,
                     budget=[('services', 5000), ('travel', 5000)])
-            self.assertIn("Travel", cm.exception.message)
+            self.assertIn("Déplacements", cm.exception.message)
             self.assertIn("Circuits courts", cm.exception.message)
 
     @with_transaction()
@@ -189,7 +191,7 @@ class CocagneSubventionsTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(cm.exception.message, gettext(
                     'cocagne_subventions.msg_allocation_cap',
                     allocation=f"Trop ({lang.strftime(START)})",
-                    line="Services", grant="Circuits courts",
+                    line="Prestations de services", grant="Circuits courts",
                     planned=lang.currency(Decimal(1000), company.currency),
                     excess=lang.currency(Decimal(100), company.currency)))
             with self.assertRaises(AllocationError) as cm:
@@ -328,7 +330,7 @@ class CocagneSubventionsTestCase(CompanyTestMixin, ModuleTestCase):
             award(grant)
             roots = Account.search([('parent', '=', None)])
             self.assertEqual([(r.name, r.mandatory) for r in roots],
-                [("Grants", False)])
+                [("Subventions", False)])
 
 
 del ModuleTestCase
