@@ -247,7 +247,9 @@ def test_entrypoint(deployment):
         codes = {}
         for role, process in services.items():
             try:
-                codes[role] = process.wait(timeout=30)
+                # a worker first lets its processes finish loading the
+                # modules, which takes long on a loaded machine
+                codes[role] = process.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 codes[role] = None
         left = [role for role, process in services.items()
