@@ -30,13 +30,15 @@ GARDENS = [
 NETWORK_LOGIN = 'reseau'
 
 # Accounting categories: name, XML ids in account_fr of the customer and
-# supplier taxes, codes of the revenue and expense accounts. The standard
-# rate is the « Taux Normal » parent tax, whose child is 20 % since 2014.
+# supplier taxes, codes of the revenue and expense accounts (accounts that
+# take entries: account_fr closes their parents 701, 707, 607 and 602). The
+# standard rate is the « Taux Normal » parent tax, whose child is 20 % since
+# 2014.
 ACCOUNT_CATEGORIES = [
     ("Alimentaire 5,5 %", 'tva_vente_biens_5_5', 'tva_achat_biens_5_5',
-        '701', '607'),
+        '7011', '6071'),
     ("Fournitures 20 %", 'tva_vente_biens_taux_normal',
-        'tva_achat_biens_taux_normal', '707', '602'),
+        'tva_achat_biens_taux_normal', '7071', '60223'),
     ("Services 20 %", 'tva_vente_services_taux_normal',
         'tva_achat_services_taux_normal', '706', '604'),
     ]
