@@ -115,3 +115,29 @@ def test_employee_party_stays_in_its_garden(gardens):
     finally:
         doubs('model.company.employee.delete', [employee], {})
         doubs('model.party.party.delete', [party], {})
+
+
+# the garden-owned records of cocagne_transformation, which the demo gives
+# to the Lyon garden only
+PROCESSING = ['production.bom', 'production', 'cocagne.harvest',
+    'cocagne.cold_room.reading', 'cocagne.transformation.toll']
+
+
+@pytest.mark.parametrize('model', PROCESSING)
+def test_processing_stays_in_its_garden(demo_url, admin, model):
+    """Lyon's recipes, batches, harvests, cold-room readings and toll
+    processing jobs are invisible to the Doubs team"""
+    if not admin('model.ir.module.search', [
+                ('name', '=', 'cocagne_transformation'),
+                ('state', '=', 'activated')], 0, None, None, {}):
+        pytest.skip("cocagne_transformation is not activated in the demo")
+    lyon, doubs = Client(demo_url, 'lyon'), Client(demo_url, 'doubs')
+    lyon_company = lyon('model.res.user.read',
+        [int(lyon.session.split(':')[1])], ['company'], {})[0]['company']
+    theirs = [r['id'] for r in _records(lyon, model)
+        if r['company'] == lyon_company]
+    assert theirs, model
+    assert not {r['id'] for r in _records(doubs, model)} & set(theirs)
+    with pytest.raises(RPCError) as info:
+        doubs(f'model.{model}.read', theirs[:5], ['company'], {})
+    access_error(info, _garden_name(lyon, lyon_company))

@@ -11,7 +11,8 @@ lyon each see their own garden only.
 from proteus import Model, config
 
 from . import (
-    grants, network, places, producers, products, sites, workforce)
+    grants, network, places, producers, products, sites, transformation,
+    workforce)
 from .common import company_context
 
 __all__ = ['load']
@@ -60,4 +61,7 @@ def load(database, config_file, progress=print):
     if grants.activated():
         progress("Subventions, dépenses affectées et versements…")
         grants.load(gardens)
+    if transformation.activated():
+        progress("Recettes, fabrications et lots…")
+        transformation.load_transformation(gardens)
     progress("Démo chargée")
