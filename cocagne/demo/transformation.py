@@ -8,6 +8,7 @@ from proteus import Model
 from proteus.config import get_config
 
 from .common import company_context, get_or_none, today
+from .products import FOOD, SUPPLIES
 
 GARDEN = 'lyon'
 SITES = {'LY-LEG': Decimal('16.50'), 'LY-CON': Decimal('17.80')}
@@ -132,13 +133,17 @@ def _products(company):
     Template = Model.get('product.template')
     Uom = Model.get('product.uom')
     uoms = {u.symbol: u for u in Uom.find([('symbol', 'in', ['kg', 'u'])])}
+    food, supplies = (get_or_none('product.category',
+            [('name', '=', n), ('accounting', '=', True)])
+        for n in (FOOD, SUPPLIES))
     new = []
     for name, unit, agricultural, packaging in BOUGHT:
         if not get_or_none('product.template', [('name', '=', name),
                     ('company', '=', company.id)]):
             template = Template(name=name, type='goods', origin='bought',
                 company=company, agricultural=agricultural,
-                organic=agricultural, purchasable=True)
+                organic=agricultural, purchasable=True,
+                account_category=supplies if packaging else food)
             template.default_uom = uoms[unit]
             template.products[0].cost_price = Decimal(
                 '0.01' if name == "Eau" else '0.45' if packaging else '6')
@@ -148,7 +153,8 @@ def _products(company):
                     ('company', '=', company.id)]):
             template = Template(name=name, type='goods', origin='processed',
                 company=company, organic=True, allergens=allergens,
-                salable=True, list_price=Decimal('4.50'))
+                salable=True, list_price=Decimal('4.50'),
+                account_category=food)
             template.default_uom = uoms[unit]
             new.append(template)
     Template.save(new)
