@@ -239,14 +239,3 @@ class Reading(GardenOwnedMixin, ModelSQL, ModelView):
                         'records': json.dumps([r.id for r in rooms]),
                         })
         Notification.create(notifications)
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('cocagne.cold_room.reading|report_missing',
-                "Report Missing Cold Room Readings"))

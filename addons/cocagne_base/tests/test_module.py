@@ -10,21 +10,16 @@ from trytond.modules.cocagne_base.exceptions import (
     CertificateError, CertifierError, ContractError, CoordinatesError,
     EmployeeError, OrganicCoverWarning, OrganicError, ProductError)
 from trytond.modules.currency.tests import create_currency
-from trytond.pool import Pool, isregisteredby
+from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import StackTestMixin, create_staff, log_hours
+from .tools import (
+    SharedModelsMixin, StackTestMixin, create_staff, log_hours)
 
 # Parties, products and locations may be shared by the whole network: their
 # optional garden scopes who sees them, while their company-dependent values
 # (accounts, prices) keep following the user's current company.
-SHARED = {
-    ('party.party', 'company'),
-    ('product.template', 'company'),
-    ('stock.location', 'company'),
-    }
-
 TODAY = dt.date.today()
 
 
@@ -78,26 +73,10 @@ def create_template(company, **values):
     return template
 
 
-class CocagneBaseTestCase(StackTestMixin, CompanyTestMixin, ModuleTestCase):
+class CocagneBaseTestCase(StackTestMixin, SharedModelsMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test Cocagne Base module"
     module = 'cocagne_base'
-
-    @property
-    def _skip_company_rule(self):
-        # their rule also lets through the records without garden
-        return super()._skip_company_rule | SHARED
-
-    def test_company_multivalue_context(self):
-        "Test context of company multivalue target, shared models excepted"
-        # the variants follow their template
-        shared = {m for m, _ in SHARED} | {'product.product'}
-
-        def registered(model, module):
-            return (model.__name__ not in shared
-                and isregisteredby(model, module))
-        with patch('trytond.modules.company.tests.test_module.isregisteredby',
-                registered):
-            super().test_company_multivalue_context()
 
     @with_transaction()
     def test_place_coordinates(self):

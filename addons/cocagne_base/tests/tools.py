@@ -1,9 +1,10 @@
 """Test helpers shared by the test files of the Cocagne modules."""
 import datetime as dt
+from unittest.mock import patch
 
 from trytond.modules import get_modules
 from trytond.modules.company.tests import create_employee
-from trytond.pool import Pool
+from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import _DBTestCase, activate_module, drop_db
 
 # The language of the databases of the tests: Cocagne's users are French.
@@ -69,3 +70,30 @@ class StackTestMixin:
         super(_DBTestCase, cls).setUpClass()
         drop_db()
         activate_stack()
+
+
+class SharedModelsMixin:
+    """CompanyTestMixin's checks for a module that extends models shared by
+    the gardens: their rule also lets through the records without a garden
+    (a record of the network), listed as (model, field) in `shared`."""
+    shared = {
+        ('party.party', 'company'),
+        ('product.template', 'company'),
+        ('stock.location', 'company'),
+        }
+
+    @property
+    def _skip_company_rule(self):
+        return super()._skip_company_rule | self.shared
+
+    def test_company_multivalue_context(self):
+        "Test context of company multivalue target, shared models excepted"
+        # the variants follow their template
+        shared = {m for m, _ in self.shared} | {'product.product'}
+
+        def registered(model, module):
+            return (model.__name__ not in shared
+                and isregisteredby(model, module))
+        with patch('trytond.modules.company.tests.test_module.isregisteredby',
+                registered):
+            super().test_company_multivalue_context()

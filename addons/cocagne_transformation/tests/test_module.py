@@ -3,33 +3,25 @@ import io
 import json
 from decimal import Decimal
 
-from unittest.mock import patch
-
 import openpyxl
 from pypdf import PdfReader
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext, ngettext
 from trytond.model.exceptions import AccessError
-from trytond.modules.cocagne_base.tests.tools import StackTestMixin
+from trytond.modules.cocagne_base.tests.tools import (
+    SharedModelsMixin, StackTestMixin)
 from trytond.modules.cocagne_transformation.exceptions import (
     BatchError, ColdRoomError, HarvestError, LabelError, OrganicClaimError,
     RecipeError)
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.currency.tests import create_currency
-from trytond.pool import Pool, isregisteredby
+from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 TODAY = dt.date.today()
-SHARED = {
-    ('party.party', 'company'),
-    ('product.template', 'company'),
-    ('stock.location', 'company'),
-    ('production.bom', 'company'),
-    }
-
 
 def uom(symbol):
     Uom = Pool().get('product.uom')
@@ -127,26 +119,12 @@ def run_batch(production, finish=True):
         Production.do([production])
 
 
-class CocagneTransformationTestCase(
-        StackTestMixin, CompanyTestMixin, ModuleTestCase):
+class CocagneTransformationTestCase(StackTestMixin, SharedModelsMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test Cocagne Transformation module"
     module = 'cocagne_transformation'
-
-    @property
-    def _skip_company_rule(self):
-        # their rule also lets through the records without garden
-        return super()._skip_company_rule | SHARED
-
-    def test_company_multivalue_context(self):
-        "Test context of company multivalue target, shared models excepted"
-        shared = {m for m, _ in SHARED} | {'product.product'}
-
-        def registered(model, module):
-            return (model.__name__ not in shared
-                and isregisteredby(model, module))
-        with patch('trytond.modules.company.tests.test_module.isregisteredby',
-                registered):
-            super().test_company_multivalue_context()
+    # the recipes of the network are shared too
+    shared = SharedModelsMixin.shared | {('production.bom', 'company')}
 
     @with_transaction()
     def test_recipe_statement(self):
