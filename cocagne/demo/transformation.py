@@ -13,14 +13,15 @@ from .products import FOOD, SUPPLIES
 GARDEN = 'lyon'
 SITES = {'LY-LEG': Decimal('16.50'), 'LY-CON': Decimal('17.80')}
 BOUGHT = [
-    # name, unit, agricultural, packaging
-    ("Eau", 'kg', False, False),
-    ("Sel de Guérande", 'kg', False, False),
-    ("Huile d'olive", 'kg', True, False),
-    ("Basilic", 'kg', True, False),
-    ("Bocal 370 ml", 'u', False, True),
-    ("Bouteille 50 cl", 'u', False, True),
-    ("Sachet sous vide 2 kg", 'u', False, True),
+    # name, unit, agricultural, packaging, allergens
+    ("Eau", 'kg', False, False, []),
+    ("Sel de Guérande", 'kg', False, False, []),
+    ("Huile d'olive", 'kg', True, False, []),
+    ("Basilic", 'kg', True, False, []),
+    ("Purée de sésame", 'kg', True, False, ['sesame']),
+    ("Bocal 370 ml", 'u', False, True, []),
+    ("Bouteille 50 cl", 'u', False, True, []),
+    ("Sachet sous vide 2 kg", 'u', False, True, []),
     ]
 PROCESSED = [
     ("Bouillon de légumes", 'kg', []),
@@ -49,7 +50,8 @@ RECIPES = [
             50), 0.6, 110, 21, 'dlc', 180,
         "À conserver entre 0 et 4 °C", [
             ("Aubergine", 14, 'quid'), ("Huile d'olive", 0.6, ''),
-            ("Oignon rouge", 0.4, ''), ("Sel de Guérande", 0.05, ''),
+            ("Purée de sésame", 0.5, ''), ("Oignon rouge", 0.4, ''),
+            ("Sel de Guérande", 0.05, ''),
             ("Bocal 370 ml", 50, 'packaging'),
             ]),
     ("Bouillon de légumes", 'LY-CON', ("Bouillon de légumes", 20), 0.7, 60,
@@ -81,6 +83,12 @@ BATCHES = [
     ]
 
 
+# the garden's own organic certificate (control body, number, scope, days
+# since, days left), which its labels name beside the EU logo
+GARDEN_CERTIFICATE = ('FR-BIO-01', '69-2018-0457', ['crops', 'processing'],
+    610, 120)
+
+
 def load_transformation(gardens):
     "The recipes, batches and lots of the Lyon garden, unless it has some."
     BOM = Model.get('production.bom')
@@ -93,6 +101,7 @@ def load_transformation(gardens):
     skip, config.skip_warning = config.skip_warning, True
     try:
         with company_context(company):
+            _certify(company)
             _load(company)
             _sell_lots(company)
             _harvests(company)
@@ -109,6 +118,25 @@ def _load(company):
     for name, days, drift in BATCHES:
         _batch(company, recipes[name], today() - dt.timedelta(days=days),
             drift)
+
+
+def _certify(company):
+    "Certify the garden itself organic, for its crops and its processing."
+    Certificate = Model.get('cocagne.organic.certificate')
+    Certifier = Model.get('cocagne.organic.certifier')
+    party = company.party
+    if Certificate.find([('producer', '=', party.id)]):
+        return
+    # a producer belongs to a garden: the garden's own party to itself
+    party.producer = True
+    party.company = company
+    party.save()
+    code, number, scope, since, until = GARDEN_CERTIFICATE
+    certifier, = Certifier.find([('code', '=', code)])
+    Certificate(company=company, producer=party, certifier=certifier,
+        number=number, scope=scope,
+        valid_from=today() - dt.timedelta(days=since),
+        valid_to=today() + dt.timedelta(days=until)).save()
 
 
 def _sites(company):
@@ -137,12 +165,12 @@ def _products(company):
             [('name', '=', n), ('accounting', '=', True)])
         for n in (FOOD, SUPPLIES))
     new = []
-    for name, unit, agricultural, packaging in BOUGHT:
+    for name, unit, agricultural, packaging, allergens in BOUGHT:
         if not get_or_none('product.template', [('name', '=', name),
                     ('company', '=', company.id)]):
             template = Template(name=name, type='goods', origin='bought',
                 company=company, agricultural=agricultural,
-                organic=agricultural, purchasable=True,
+                organic=agricultural, purchasable=True, allergens=allergens,
                 account_category=supplies if packaging else food)
             template.default_uom = uoms[unit]
             template.products[0].cost_price = Decimal(
