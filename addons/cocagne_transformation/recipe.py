@@ -155,8 +155,11 @@ class BOM(GardenOwnedMixin, metaclass=PoolMeta):
 
     @classmethod
     def check_quantities(cls, boms):
-        "Refuse a recipe whose ingredient quantities sum to zero."
+        """Refuse a recipe whose ingredient quantities sum to zero; a bill
+        of materials of no processing site may, as in Tryton's production."""
         for bom in boms:
+            if not bom.site:
+                continue
             ingredients = [i for i in bom.inputs if not i.packaging]
             if ingredients and not sum(i.quantity or 0 for i in ingredients):
                 raise RecipeError(gettext(

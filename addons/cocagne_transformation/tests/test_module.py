@@ -144,6 +144,7 @@ class CocagneTransformationTestCase(StackTestMixin, SharedModelsMixin,
     def test_recipe_zero_quantities(self):
         "Ingredient quantities summing to zero are refused"
         pool = Pool()
+        BOM = pool.get('production.bom')
         Input = pool.get('production.bom.input')
         company = create_company()
         with set_company(company):
@@ -156,6 +157,14 @@ class CocagneTransformationTestCase(StackTestMixin, SharedModelsMixin,
                     'cocagne_transformation.msg_recipe_zero_quantities',
                     recipe=bom.rec_name))
             self.assertIn("Soupe de carottes", cm.exception.message)
+
+            # a bill of materials of no site may, as in Tryton's production
+            BOM.write([bom], {'site': None})
+            Input.write(
+                [i for i in bom.inputs if not i.packaging], {'quantity': 0})
+            self.assertEqual(
+                {i.quantity for i in BOM(bom.id).inputs if not i.packaging},
+                {0})
 
     @with_transaction()
     def test_recipe_recursion_named(self):
