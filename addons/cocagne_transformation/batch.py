@@ -6,6 +6,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -16,9 +17,16 @@ from .exceptions import BatchError, OrganicClaimError
 from .recipe import NET_UNIT_KG, kilograms
 
 WEIGHT_DIGITS = (16, 3)
+YIELD_DIGITS = (3, 3)
 
 
-class Production(metaclass=PoolMeta):
+def _round(value, digits):
+    """value rounded to the digits that its field shows: the web client
+    writes back what it shows, which would modify a record just opened."""
+    return round(value, digits[1]) if value is not None else None
+
+
+class Production(GardenOwnedMixin, metaclass=PoolMeta):
     __name__ = 'production'
     planned_input_weight = fields.Function(
         fields.Float("Planned Input Weight (kg)", digits=WEIGHT_DIGITS,
@@ -35,12 +43,12 @@ class Production(metaclass=PoolMeta):
         "Output Weight (kg)", digits=WEIGHT_DIGITS, readonly=True,
         help="The weight of the food made.")
     actual_yield = fields.Float(
-        "Actual Yield", digits=(3, 3), readonly=True,
+        "Actual Yield", digits=YIELD_DIGITS, readonly=True,
         help="The output weight for 1 kg of ingredients.")
     expected_yield = fields.Function(
-        fields.Float("Expected Yield", digits=(3, 3)), 'get_yield_gap')
+        fields.Float("Expected Yield", digits=YIELD_DIGITS), 'get_yield_gap')
     yield_gap = fields.Function(
-        fields.Float("Yield Gap", digits=(3, 3),
+        fields.Float("Yield Gap", digits=YIELD_DIGITS,
             help="The actual yield minus the recipe's."),
         'get_yield_gap')
     labour_minutes = fields.Integer(
@@ -95,16 +103,19 @@ class Production(metaclass=PoolMeta):
                 output = production.bom.output_weight
                 outputs = output * factor if output else None
             if 'planned_input_weight' in names:
-                result['planned_input_weight'][production.id] = inputs
+                result['planned_input_weight'][production.id] = _round(
+                    inputs, WEIGHT_DIGITS)
             if 'planned_output_weight' in names:
-                result['planned_output_weight'][production.id] = outputs
+                result['planned_output_weight'][production.id] = _round(
+                    outputs, WEIGHT_DIGITS)
         return result
 
     def get_yield_gap(self, name):
         expected = self.bom.expected_yield if self.bom else None
         if name == 'expected_yield':
             return expected
-        return processing.yield_gap(self.actual_yield, expected)
+        return _round(processing.yield_gap(self.actual_yield, expected),
+            YIELD_DIGITS)
 
     def get_labour_cost(self, name):
         rate = self.warehouse.labour_hourly_cost if self.warehouse else None
@@ -175,8 +186,8 @@ class Production(metaclass=PoolMeta):
                     move.effective_date = date
                     moves.append(move)
             to_write.extend([[production], {
-                        'input_weight': input_weight,
-                        'output_weight': output_weight,
+                        'input_weight': _round(input_weight, WEIGHT_DIGITS),
+                        'output_weight': _round(output_weight, WEIGHT_DIGITS),
                         'actual_yield': processing.yield_ratio(
                             output_weight, input_weight, 3),
                         }])
@@ -249,8 +260,8 @@ class YieldHistory(ModelSQL, ModelView):
     company = fields.Many2One('company.company', "Garden")
     recipe = fields.Many2One('production.bom', "Recipe")
     date = fields.Date("Date")
-    actual_yield = fields.Float("Actual Yield", digits=(3, 3))
-    expected_yield = fields.Float("Expected Yield", digits=(3, 3))
+    actual_yield = fields.Float("Actual Yield", digits=YIELD_DIGITS)
+    expected_yield = fields.Float("Expected Yield", digits=YIELD_DIGITS)
 
     @classmethod
     def __setup__(cls):
