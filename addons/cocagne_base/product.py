@@ -74,6 +74,12 @@ class Template(metaclass=PoolMeta):
         return Transaction().context.get('company')
 
     @classmethod
+    def default_allergens(cls):
+        # none rather than unknown: the web client shows both as an empty
+        # list and would write [] back into a product just opened
+        return []
+
+    @classmethod
     def default_origin(cls):
         return 'own'
 
