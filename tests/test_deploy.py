@@ -72,8 +72,12 @@ class Deployment:
 
     def start(self, role):
         log = (self.folder / f'{role}.log').open('w')
+        # SIGINT stops trytond-cron and trytond-worker, as compose.yaml's
+        # stop_signal, even when the tests run in the background of a shell,
+        # which makes them ignore it (an ignored signal stays so over exec)
         return subprocess.Popen(['sh', str(ENTRYPOINT), role], env=self.env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def cocagne(self, *args, env=None):
         "Run `entrypoint.sh backup|restore|upgrade ARGS` (-d of the role)."
@@ -247,9 +251,7 @@ def test_entrypoint(deployment):
         codes = {}
         for role, process in services.items():
             try:
-                # a worker first lets its processes finish loading the
-                # modules, which takes long on a loaded machine
-                codes[role] = process.wait(timeout=120)
+                codes[role] = process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 codes[role] = None
         left = [role for role, process in services.items()
