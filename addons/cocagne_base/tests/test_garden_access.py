@@ -10,7 +10,7 @@ from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import GardenAccessError
-from .tools import StackTestMixin
+from .tools import StackTestMixin, acting_as, create_garden_user
 
 
 class GardenAccessTestCase(StackTestMixin, _DBTestCase):
@@ -32,32 +32,6 @@ class GardenAccessTestCase(StackTestMixin, _DBTestCase):
             employee_b = create_employee(garden_b, name="Camille Martin")
         return garden_a, garden_b, place_b, employee_b
 
-    def _user(self, companies, company_filter='one'):
-        "A Cocagne user of companies (the first one current)."
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        groups = [ModelData.get_id(module, group) for module, group in [
-                ('cocagne_base', 'group_cocagne'),
-                ('company', 'group_employee_admin'),
-                ]]
-        user, = User.create([{
-                    'login': 'jardinier', 'name': "Jardinier",
-                    'companies': [('add', [c.id for c in companies])],
-                    'company': companies[0].id,
-                    'company_filter': company_filter,
-                    'groups': [('add', groups)],
-                    }])
-        return user
-
-    def _as(self, user):
-        "Context manager: act as user, with the record rules applied."
-        User = Pool().get('res.user')
-        with Transaction().set_user(user.id):
-            context = User.get_preferences(context_only=True)
-        return Transaction().set_user(user.id), Transaction().set_context(
-            context, _check_access=True)
-
     @with_transaction()
     def test_record_of_a_garden_not_selected(self):
         "A record of one's garden not selected names it and its garden"
@@ -65,9 +39,8 @@ class GardenAccessTestCase(StackTestMixin, _DBTestCase):
         Place = pool.get('cocagne.place')
         Model = pool.get('ir.model')
         garden_a, garden_b, place_b, _ = self._network()
-        user = self._user([garden_a, garden_b])
-        as_user, context = self._as(user)
-        with as_user, context:
+        user = create_garden_user([garden_a, garden_b])
+        with acting_as(user):
             message = gettext('cocagne_base.msg_garden_access_not_selected',
                 record="Lieu B", model=Model.get_name('cocagne.place'),
                 garden="Jardin B")
@@ -88,9 +61,8 @@ class GardenAccessTestCase(StackTestMixin, _DBTestCase):
         pool = Pool()
         Employee = pool.get('company.employee')
         garden_a, garden_b, _, employee_b = self._network()
-        user = self._user([garden_a])
-        as_user, context = self._as(user)
-        with as_user, context:
+        user = create_garden_user([garden_a])
+        with acting_as(user):
             message = gettext('cocagne_base.msg_garden_access_other',
                 garden="Jardin B")
             with self.assertRaises(GardenAccessError) as read:
@@ -104,9 +76,8 @@ class GardenAccessTestCase(StackTestMixin, _DBTestCase):
         pool = Pool()
         Place = pool.get('cocagne.place')
         garden_a, garden_b, place_b, _ = self._network()
-        user = self._user([garden_a, garden_b], 'all')
-        as_user, context = self._as(user)
-        with as_user, context:
+        user = create_garden_user([garden_a, garden_b], 'all')
+        with acting_as(user):
             self.assertEqual(
                 Place.read([place_b.id], ['name'])[0]['name'], "Lieu B")
             self.assertEqual(len(Place.search([])), 2)
@@ -117,7 +88,7 @@ class GardenAccessTestCase(StackTestMixin, _DBTestCase):
         pool = Pool()
         User = pool.get('res.user')
         garden_a, garden_b, _, _ = self._network()
-        user = self._user([garden_a, garden_b])
+        user = create_garden_user([garden_a, garden_b])
         for company_filter, count in [('one', 1), ('all', 2)]:
             User.write([user], {'company_filter': company_filter})
             with Transaction().set_user(user.id):

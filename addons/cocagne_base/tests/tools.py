@@ -1,11 +1,13 @@
 """Test helpers shared by the test files of the Cocagne modules."""
 import datetime as dt
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from trytond.modules import get_modules
 from trytond.modules.company.tests import create_employee
 from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import _DBTestCase, activate_module, drop_db
+from trytond.transaction import Transaction
 
 # The language of the databases of the tests: Cocagne's users are French.
 LANGUAGE = 'fr'
@@ -41,6 +43,36 @@ def log_hours(entries):
     Line = Pool().get('timesheet.line')
     Line.create([{'employee': e.id, 'work': w.id, 'date': d,
                 'duration': h * HOUR} for e, w, d, h in entries])
+
+
+def create_garden_user(companies, company_filter='one', login='jardinier'):
+    "A Cocagne user of companies (the first one current)."
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    groups = [ModelData.get_id(module, group) for module, group in [
+            ('cocagne_base', 'group_cocagne'),
+            ('company', 'group_employee_admin'),
+            ]]
+    user, = User.create([{
+                'login': login, 'name': login.capitalize(),
+                'companies': [('add', [c.id for c in companies])],
+                'company': companies[0].id,
+                'company_filter': company_filter,
+                'groups': [('add', groups)],
+                }])
+    return user
+
+
+@contextmanager
+def acting_as(user):
+    "Act as user, in the user's context and with the record rules applied."
+    User = Pool().get('res.user')
+    with Transaction().set_user(user.id):
+        context = User.get_preferences(context_only=True)
+    with Transaction().set_user(user.id), Transaction().set_context(
+            context, _check_access=True):
+        yield
 
 
 def stack_modules():
