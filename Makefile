@@ -10,6 +10,7 @@ PG_URI ?= postgresql://postgres@127.0.0.1:5432/
 
 setup: $(STAMP)
 	@$(BIN)/python -m cocagne.sao
+	@$(BIN)/python -m cocagne.leaflet
 
 # Local modules are installed in the same pip command as the pins, so pip
 # takes their names from disk, never from PyPI.

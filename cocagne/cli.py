@@ -16,7 +16,7 @@ import sys
 import time
 from contextlib import contextmanager
 
-from . import db, sao
+from . import db, leaflet, sao
 from .config import (
     ADMIN_LOGIN, ADMIN_PASSWORD, DATABASE, ENVIRON, PORT, REPO,
     cocagne_modules, effective_config, var_dir)
@@ -120,6 +120,7 @@ def _serve(args, steps=None):
         sys.exit(f'Le port {port} est déjà pris : '
             f'choisissez-en un autre avec --port.')
     sao.ensure()
+    leaflet.ensure()
     if steps:
         steps.begin('Serveur web')
     server = subprocess.Popen([str(db.BIN / 'trytond'), '-c', str(args.conf),

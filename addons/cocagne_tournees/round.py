@@ -65,7 +65,10 @@ class Round(GardenOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
         domain=[
             ('type', '=', 'warehouse'),
             ('company', '=', Eval('company', -1)),
-            ('site_kind', '!=', 'van'),
+            ['OR',
+                ('site_kind', '=', None),
+                ('site_kind', '!=', 'van'),
+                ],
             ],
         help="Where the van is loaded and unloaded, or where the produce "
         "collected is received.")

@@ -626,11 +626,12 @@ class RunStop(ModelSQL, ModelView):
 
     @classmethod
     def receive(cls, stops):
-        """Receive into the run's site, as a confirmed purchase, the
-        produce collected at each farm stop."""
+        """Buy from each farm, as a confirmed purchase, the produce
+        collected at its stop, received straight into the storage of the
+        run's site."""
         pool = Pool()
         Purchase = pool.get('purchase.purchase')
-        Shipment = pool.get('stock.shipment.in')
+        Move = pool.get('stock.move')
         stops = [s for s in stops if s.collected and not s.purchase]
         for stop in stops:
             if not stop.party:
@@ -642,19 +643,16 @@ class RunStop(ModelSQL, ModelView):
         Purchase.quote(purchases)
         Purchase.confirm(purchases)
         Purchase.process(purchases)
-        shipments = []
+        moves = []
         for stop, purchase in zip(stops, purchases):
             stop.purchase = purchase
-            shipments.append(Shipment(
-                    supplier=purchase.party, company=purchase.company,
-                    warehouse=purchase.warehouse,
-                    effective_date=stop.run.date,
-                    incoming_moves=[m for l in purchase.lines
-                        for m in l.moves]))
+            for move in Purchase(purchase.id).moves:
+                move.to_location = stop.run.round.site.storage_location
+                move.effective_date = stop.run.date
+                moves.append(move)
         cls.save(stops)
-        Shipment.save(shipments)
-        Shipment.receive(shipments)
-        Shipment.do(shipments)
+        Move.save(moves)
+        Move.do(moves)
 
     def get_purchase(self):
         "The purchase of what was collected at this stop."

@@ -42,4 +42,4 @@ def average_basket(revenue, tickets):
 
 def ceil_to(quantity, step):
     "The quantity rounded up to a multiple of step (e.g. whole units)."
-    return math.ceil(round(quantity / step, 9)) * step
+    return round(math.ceil(round(quantity / step, 9)) * step, 9)
