@@ -15,21 +15,40 @@ it. Measured:
    honoured and our tour ≤ 1.01 × the one the routing solver of OR-Tools
    finds from the current order in 10 s of guided local search.
 
+4. reconciliation: a run of 300 products loaded in the van and sold over
+   15 stops (1,500 ticket lines), reconciled (its tickets posted, the sold
+   quantities summed, the losses moved), against the standard posting of
+   sale_point of the same tickets of an identical run. Goal: ≤ 2 ×. It
+   activates cocagne_tournees in a test database (SQLite in memory unless
+   TRYTOND_DATABASE__URI and DB_NAME say otherwise).
+
 The time of every optimisation is printed (the user waits for it).
 """
+import datetime as dt
 import math
+import os
 import random
 import statistics
 import sys
 import time
+from decimal import Decimal
 
-from trytond.modules.cocagne_tournees import routing
+os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+os.environ.setdefault('DB_NAME', ':memory:')
+# the activated database is cached per state of the code
+from cocagne.testing import code_hash  # noqa: E402
+
+os.environ.setdefault('DB_CACHE', f'/tmp/cocagne-bench-tournees-{code_hash()}')
+
+from trytond.modules.cocagne_tournees import routing  # noqa: E402
 
 SEED = 20240
 GARDEN = (47.24, 6.02)
 SIZES = [15] * 10 + [30] * 10
 MEAN_GAP, WORST_GAP, SAFEGUARD_GAP, CONSTRAINED_RATIO = 0.5, 2.0, 3.0, 1.01
 REFERENCE_SECONDS = 10
+PRODUCTS, STOPS, TICKETS, TICKET_LINES = 300, 15, 20, 5
+RECONCILE_RATIO = 2.0
 
 
 def _offset(rng, center, radius):
@@ -241,7 +260,150 @@ def constrained():
         f'≤ {CONSTRAINED_RATIO}×')
 
 
-PARTS = [tour_quality, safeguard, constrained]
+def _reconcile_data():
+    """Return the company and two identical runs of one grocery round:
+    PRODUCTS products loaded, STOPS stops of TICKETS paid tickets of
+    TICKET_LINES lines, every product sold, some brought back."""
+    from trytond.modules.account.tests import create_chart, get_fiscalyear
+    from trytond.modules.cocagne_tournees.tests.test_module import (
+        create_round)
+    from trytond.modules.company.tests import create_company, set_company
+    from trytond.modules.currency.tests import create_currency
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    pool = Pool()
+    Account = pool.get('account.account')
+    Category = pool.get('product.category')
+    FiscalYear = pool.get('account.fiscalyear')
+    Method = pool.get('sale.point.payment.method')
+    Move = pool.get('stock.move')
+    Run = pool.get('cocagne.round.run')
+    Line = pool.get('cocagne.round.run.line')
+    Sale = pool.get('sale.point.sale')
+    Location = pool.get('stock.location')
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    rng = random.Random(SEED)
+    company = create_company(currency=create_currency('EUR'))
+    with set_company(company):
+        create_chart(company)
+        fiscalyear = get_fiscalyear(company, today=dt.date(2026, 6, 1))
+        fiscalyear.save()
+        FiscalYear.create_period([fiscalyear])
+        revenue, = Account.search([
+                ('type.revenue', '=', True), ('closed', '!=', True)], limit=1)
+        cash, = Account.search([('code', '=', '1.1.1')], limit=1)
+        category, = Category.create([{
+                    'name': "Alimentation", 'accounting': True,
+                    'account_revenue': revenue.id}])
+        card, = Method.create([{
+                    'name': "Carte", 'account': cash.id,
+                    'company': company.id}])
+        kg, = Uom.search([('symbol', '=', 'kg')])
+        templates = Template.create([{
+                    'name': f"Produit {i:03d}", 'type': 'goods',
+                    'default_uom': kg.id, 'salable': True,
+                    'sale_uom': kg.id, 'account_category': category.id,
+                    'list_price': Decimal('2.50'),
+                    'products': [('create', [{}])],
+                    } for i in range(PRODUCTS)])
+        products = [t.products[0] for t in templates]
+        villages = [(f"Village {i}",
+                round(47.2 + rng.uniform(-0.2, 0.2), 6),
+                round(6.0 + rng.uniform(-0.3, 0.3), 6)) for i in range(STOPS)]
+        round_ = create_round(company, villages)
+        supplier, = Location.search([('code', '=', 'SUP')])
+        stock = [Move(product=p, unit=kg, quantity=1000,
+                from_location=supplier,
+                to_location=round_.site.storage_location,
+                company=company, unit_price=Decimal(1),
+                currency=company.currency,
+                effective_date=dt.date(2026, 6, 1)) for p in products]
+        Move.save(stock)
+        with Transaction().set_context(_skip_warnings=True):
+            Move.do(stock)
+        runs = Run.create([{
+                    'round': round_.id, 'date': dt.date(2026, 6, 2),
+                    'lines': [('create', [{
+                                    'product': p.id,
+                                    'loaded_quantity': 20,
+                                    } for p in products])],
+                    } for _ in range(2)])
+        Run.load(runs)
+        Run.start(runs)
+        tickets = []
+        for stop in range(STOPS):
+            for _ in range(TICKETS):
+                sold = rng.sample(products, TICKET_LINES)
+                quantity = rng.choice([0.5, 1, 1.5])
+                amount = Decimal(str(quantity)) * 5 * TICKET_LINES / 2
+                for run in runs:
+                    tickets.append(Sale(
+                            company=company, point=round_.sale_point,
+                            date=run.date, round_stop=run.stops[stop],
+                            lines=[{
+                                    'product': p.id, 'quantity': quantity,
+                                    'unit_list_price': Decimal('2.50'),
+                                    'unit_gross_price': Decimal('2.50'),
+                                    } for p in sold],
+                            payments=[{'method': card.id, 'amount': amount}]))
+        Sale.save(tickets)
+        Sale.process(tickets)
+        # half a kilo of each product lost, the rest brought back
+        lines = [l for r in runs for l in r.lines]
+        sold = Line.sold(lines)
+        for line in lines:
+            line.returned_quantity = 20 - sold[line.id] - 0.5
+        Line.save(lines)
+        Run.unload(runs)
+    return company, runs
+
+
+def reconciliation():
+    "Reconciling a run against posting its tickets the standard way."
+    from trytond.modules.company.tests import set_company
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import (
+        activate_module, drop_db, with_transaction)
+
+    drop_db()
+    activate_module('cocagne_tournees')
+
+    @with_transaction()
+    def run():
+        pool = Pool()
+        Run = pool.get('cocagne.round.run')
+        Sale = pool.get('sale.point.sale')
+        start = time.perf_counter()
+        company, (ours, reference) = _reconcile_data()
+        lines = STOPS * TICKETS * TICKET_LINES
+        print(f'reconciliation: 2 runs of {PRODUCTS} products, {STOPS} '
+            f'stops, {lines} ticket lines each, made in '
+            f'{time.perf_counter() - start:.1f} s')
+        with set_company(company):
+            tickets = Sale.search([('round_stop.run', '=', reference.id)])
+            start = time.perf_counter()
+            Sale.post(tickets)
+            posting = time.perf_counter() - start
+            start = time.perf_counter()
+            Run.reconcile([ours])
+            reconciling = time.perf_counter() - start
+            losses = sum(l.loss_quantity for l in Run(ours.id).lines)
+        ratio = reconciling / posting
+        print(f'  posting the {len(tickets)} tickets (sale_point): '
+            f'{posting:.2f} s')
+        print(f'  reconciling the run (tickets posted, {losses:.1f} kg '
+            f'lost moved): {reconciling:.2f} s, {ratio:.2f} ×')
+        return ratio <= RECONCILE_RATIO, (
+            f'reconciliation {ratio:.2f}×', f'≤ {RECONCILE_RATIO}×')
+    try:
+        return run()
+    finally:
+        drop_db()
+
+
+PARTS = [tour_quality, safeguard, constrained, reconciliation]
 
 
 def main():

@@ -338,7 +338,8 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('reconciled')
     def reconcile(cls, runs):
         """Post the tickets of the stops and move the losses (loaded, less
-        sold and returned) from the van to the garden's loss location."""
+        sold, delivered and returned) from the van to the garden's loss
+        location."""
         pool = Pool()
         Move = pool.get('stock.move')
         Sale = pool.get('sale.point.sale')
@@ -353,15 +354,11 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                     'cocagne_tournees.msg_run_open_ticket',
                     run=open_[0].round_stop.run.rec_name,
                     stop=open_[0].round_stop.rec_name))
-        lines = [l for r in runs for l in r.lines]
-        sold = Line.sold(lines)
+        sold, delivered, losses = Line.balance(
+            [l for r in runs for l in r.lines])
         moves = []
         for run in runs:
             run.check_returns()
-            losses = van_stock.losses({
-                    l.id: (l.loaded_quantity or 0, sold[l.id],
-                        l.returned_quantity or 0)
-                    for l in run.lines})
             for line in run.lines:
                 if losses[line.id] < 0:
                     raise RunError(gettext(
@@ -369,11 +366,17 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                             run=run.rec_name,
                             product=line.product.rec_name,
                             loaded=line.loaded_quantity or 0,
-                            sold=sold[line.id],
+                            sold=line.unit.round(
+                                sold[line.id] + delivered[line.id]),
                             returned=line.returned_quantity or 0))
             loss_location = Configuration.garden_value(
                 'round_loss_location', run.company)
             van = run.round.van.storage_location
+            site = run.round.site.storage_location
+            # the shipments delivered took their goods out of the site's
+            # stock: the van gives them back to the site
+            moves += [line.move(van, site, delivered[line.id])
+                for line in run.lines if delivered[line.id]]
             moves += [line.move(van, loss_location, losses[line.id])
                 for line in run.lines if losses[line.id]]
         Sale.post(Sale.search([
@@ -435,7 +438,11 @@ class RunLine(ModelSQL, ModelView):
     sold_quantity = fields.Function(
         fields.Float("Sold", digits='unit',
             help="On the tickets paid at the stops."),
-        'get_sold_quantity')
+        'get_quantities')
+    delivered_quantity = fields.Function(
+        fields.Float("Delivered", digits='unit',
+            help="On the customer shipments due at the stops."),
+        'get_quantities')
     returned_quantity = fields.Float(
         "Returned", digits='unit',
         states={
@@ -444,8 +451,8 @@ class RunLine(ModelSQL, ModelView):
         help="What came back in the van, counted at the site.")
     loss_quantity = fields.Function(
         fields.Float("Loss", digits='unit',
-            help="Loaded, less sold and returned."),
-        'get_loss_quantity')
+            help="Loaded, less sold, delivered and returned."),
+        'get_quantities')
     run_state = fields.Function(
         fields.Selection(STATES, "Run State"), 'on_change_with_run_state')
     moves = fields.One2Many('stock.move', 'origin', "Moves", readonly=True)
@@ -510,18 +517,37 @@ class RunLine(ModelSQL, ModelView):
         return result
 
     @classmethod
-    def get_sold_quantity(cls, lines, name):
-        return cls.sold(lines)
+    def delivered(cls, lines):
+        """The quantity of each line's product on the customer shipments due
+        at the stops of its run (Run.deliveries)."""
+        deliveries = {r: r.deliveries() for r in {l.run for l in lines}}
+        return {l.id: l.unit.round(deliveries[l.run].get(l.product, 0))
+            for l in lines}
 
     @classmethod
-    def get_loss_quantity(cls, lines, name):
+    def balance(cls, lines):
+        """Return the quantities sold, delivered and lost of lines, as
+        {line id: quantity} each, rounded to their unit."""
         sold = cls.sold(lines)
+        delivered = cls.delivered(lines)
         losses = van_stock.losses({l.id: (
-                    l.loaded_quantity or 0, sold[l.id],
+                    l.loaded_quantity or 0, sold[l.id] + delivered[l.id],
                     l.returned_quantity or 0)
-                for l in lines if l.returned_quantity is not None})
-        return {l.id: (l.unit.round(losses[l.id]) if l.id in losses else None)
-            for l in lines}
+                for l in lines})
+        return sold, delivered, {
+            l.id: l.unit.round(losses[l.id]) for l in lines}
+
+    @classmethod
+    def get_quantities(cls, lines, names):
+        sold, delivered, losses = cls.balance(lines)
+        result = {
+            'sold_quantity': sold,
+            'delivered_quantity': delivered,
+            'loss_quantity': {l.id: (losses[l.id]
+                    if l.returned_quantity is not None else None)
+                for l in lines},
+            }
+        return {n: result[n] for n in names}
 
     def move(self, from_location, to_location, quantity):
         "A stock move of quantity of the product on the run's date."
@@ -675,6 +701,12 @@ class RunStop(ModelSQL, ModelView):
             line.quantity = collected.quantity
             if collected.unit_price is not None:
                 line.unit_price = collected.unit_price
+            elif line.unit_price is None:
+                raise RunError(gettext(
+                        'cocagne_tournees.msg_collection_no_price',
+                        product=collected.product.rec_name,
+                        farm=self.party.rec_name,
+                        run=self.run.rec_name))
             line.delivery_date_edit = True
             line.delivery_date_store = self.run.date
             lines.append(line)

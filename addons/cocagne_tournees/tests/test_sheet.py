@@ -154,6 +154,13 @@ class SheetTestCase(StackTestMixin, _DBTestCase):
             self.assertEqual({l.product.name: l.loaded_quantity
                     for l in Run(run.id).lines},
                 {"Carottes": 12, "Poireaux": 3})
+            # what is delivered is neither sold nor lost
+            leeks, = [l for l in Run(run.id).lines
+                if l.product.name == "Poireaux"]
+            leeks.returned_quantity = 0
+            leeks.save()
+            self.assertEqual((leeks.sold_quantity, leeks.delivered_quantity,
+                    leeks.loss_quantity), (0, 3, 0))
 
     @with_transaction()
     def test_round_sheet(self):
