@@ -123,21 +123,67 @@ PROCESSING = ['production.bom', 'production', 'cocagne.harvest',
     'cocagne.cold_room.reading', 'cocagne.transformation.toll']
 
 
-@pytest.mark.parametrize('model', PROCESSING)
-def test_processing_stays_in_its_garden(demo_url, admin, model):
-    """Lyon's recipes, batches, harvests, cold-room readings and toll
-    processing jobs are invisible to the Doubs team"""
+def assert_module_isolated(admin, module, owner, model):
+    """Check that the records of model that the demo gives to the garden of
+    owner (a demo login) are invisible to the Doubs team, and that reading
+    them names the garden; skip when module is not activated."""
     if not admin('model.ir.module.search', [
-                ('name', '=', 'cocagne_transformation'),
+                ('name', '=', module),
                 ('state', '=', 'activated')], 0, None, None, {}):
-        pytest.skip("cocagne_transformation is not activated in the demo")
-    lyon, doubs = Client(demo_url, 'lyon'), Client(demo_url, 'doubs')
-    lyon_company = lyon('model.res.user.read',
-        [int(lyon.session.split(':')[1])], ['company'], {})[0]['company']
-    theirs = [r['id'] for r in _records(lyon, model)
-        if r['company'] == lyon_company]
+        pytest.skip(f"{module} is not activated in the demo")
+    demo_url = admin.url
+    theirs_client, doubs = Client(demo_url, owner), Client(demo_url, 'doubs')
+    company = theirs_client('model.res.user.read',
+        [int(theirs_client.session.split(':')[1])], ['company'],
+        {})[0]['company']
+    theirs = [r['id'] for r in _records(theirs_client, model)
+        if r['company'] == company]
     assert theirs, model
     assert not {r['id'] for r in _records(doubs, model)} & set(theirs)
     with pytest.raises(RPCError) as info:
         doubs(f'model.{model}.read', theirs[:5], ['company'], {})
-    access_error(info, _garden_name(lyon, lyon_company))
+    access_error(info, _garden_name(theirs_client, company))
+
+
+@pytest.mark.parametrize('model', PROCESSING)
+def test_processing_stays_in_its_garden(admin, model):
+    """Lyon's recipes, batches, harvests, cold-room readings and toll
+    processing jobs are invisible to the Doubs team"""
+    assert_module_isolated(admin, 'cocagne_transformation', 'lyon', model)
+
+
+# the garden-owned records of cocagne_tournees, which the demo gives to the
+# Rennes garden only
+ROUNDS = ['cocagne.round', 'cocagne.round.run', 'sale.point']
+
+
+@pytest.mark.parametrize('model', ROUNDS)
+def test_rounds_stay_in_their_garden(admin, model):
+    """Rennes's rounds, runs and van till are invisible to the Doubs
+    team"""
+    assert_module_isolated(admin, 'cocagne_tournees', 'rennes', model)
+
+
+def test_rounds_demo(gardens):
+    """The Rennes demo has its four rounds of 8 to 15 stops, one of each
+    kind, and six weeks of runs: the grocery runs sold, the reconciled
+    ones posted their losses"""
+    rennes, _ = gardens['rennes']
+    rounds = rennes('model.cocagne.round.search_read', [], 0, None, None,
+        ['kind', 'stops', 'runs'], {})
+    assert sorted(r['kind'] for r in rounds) == [
+        'basket', 'collection', 'delivery', 'grocery']
+    assert all(8 <= len(r['stops']) <= 15 for r in rounds)
+    assert all(len(r['runs']) >= 6 for r in rounds)
+    runs = rennes('model.cocagne.round.run.search_read',
+        [('round.kind', '=', 'grocery'), ('state', 'in', ['done',
+                    'reconciled'])], 0, None, None, ['revenue', 'state'], {})
+    assert len(runs) >= 5
+    # a Decimal comes over JSON-RPC as {'__class__': 'Decimal', ...}
+    assert all(float(r['revenue']['decimal']) > 0 for r in runs)
+    assert 'done' in {r['state'] for r in runs}
+    losses = rennes('model.stock.move.search', [
+            ('to_location.type', '=', 'lost_found'),
+            ('origin', 'like', 'cocagne.round.run.line,%')],
+        0, None, None, {})
+    assert losses

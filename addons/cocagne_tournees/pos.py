@@ -4,6 +4,7 @@ from sql.aggregate import Sum
 
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -14,7 +15,11 @@ from .exceptions import VanStockError
 SELLING_STATES = ['loaded', 'on_road']
 
 
-class POSSale(metaclass=PoolMeta):
+class POS(GardenOwnedMixin, metaclass=PoolMeta):
+    __name__ = 'sale.point'
+
+
+class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
     round_stop = fields.Many2One(
         'cocagne.round.run.stop', "Round Stop",

@@ -201,7 +201,7 @@ def rows(start, stops, end):
             f'{escape(window_text(point.window_start, point.window_end))}'
             '</td>',
             '<td class="pinned">'
-            + ('<span title="Épinglé : l’optimisation garde sa place">'
+            + ('<span title="Fixé : l’optimisation garde sa place">'
                 '✓</span>' if point.pinned else '') + '</td>',
             f'<td>{escape(point.party or "")}</td>',
             ]

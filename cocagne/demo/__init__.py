@@ -11,8 +11,8 @@ lyon each see their own garden only.
 from proteus import Model, config
 
 from . import (
-    grants, network, places, producers, products, sites, transformation,
-    workforce)
+    grants, network, places, producers, products, sites, tournees,
+    transformation, workforce)
 from .common import company_context
 
 __all__ = ['load']
@@ -64,4 +64,7 @@ def load(database, config_file, progress=print):
     if transformation.activated():
         progress("Recettes, fabrications et lots…")
         transformation.load_transformation(gardens)
+    if tournees.activated():
+        progress("Tournées, ventes aux arrêts et pertes…")
+        tournees.load_tournees(gardens)
     progress("Démo chargée")

@@ -146,14 +146,16 @@ def load_chart(company):
     load_fiscalyear(company)
 
 
-def load_fiscalyear(company):
-    "The calendar fiscal year containing today, with monthly periods."
+def load_fiscalyear(company, day=None):
+    """The calendar fiscal year containing day (by default today), with
+    monthly periods."""
     FiscalYear = Model.get('account.fiscalyear')
     Sequence = Model.get('ir.sequence.strict')
     SequenceType = Model.get('ir.sequence.type')
-    year = today().year
+    day = day or today()
+    year = day.year
     if FiscalYear.find([('company', '=', company.id),
-                ('start_date', '<=', today()), ('end_date', '>=', today())]):
+                ('start_date', '<=', day), ('end_date', '>=', day)]):
         return
     move_type = SequenceType(ref('account', 'sequence_type_account_move'))
     invoice_type = SequenceType(
@@ -168,8 +170,8 @@ def load_fiscalyear(company):
         ]
     Sequence.save(sequences)
     fiscalyear = FiscalYear(name=str(year), company=company,
-        start_date=today().replace(month=1, day=1),
-        end_date=today().replace(month=12, day=31),
+        start_date=day.replace(month=1, day=1),
+        end_date=day.replace(month=12, day=31),
         move_sequence=moves)
     invoice_sequences, = fiscalyear.invoice_sequences
     invoice_sequences.out_invoice_sequence = customer

@@ -99,6 +99,50 @@ PLACES = {
             48.1236, -1.2092, "Tournée du vendredi, 9 h – 11 h"),
         (M, "Place de l'Église de Pacé", "Place Saint-Melaine", '35740',
             "Pacé", 48.1481, -1.7731, "Tournée du jeudi, 14 h – 15 h 30"),
+        # the Tuesday round of the grocery van of the pays de Liffré
+        (M, "Place de la Mairie de Liffré", "Rue de Fougères", '35340',
+            "Liffré", 48.2128, -1.5064, "Tournée du mardi, 16 h – 17 h"),
+        (M, "Place de l'Église de La Bouëxière", "Place de l'Église",
+            '35340', "La Bouëxière", 48.1822, -1.4392,
+            "Tournée du mardi, 14 h 30 – 15 h 30"),
+        (M, "Place de la Mairie de Gosné", "Place de la Mairie", '35140',
+            "Gosné", 48.2469, -1.4656, "Tournée du mardi, 13 h 30 – 14 h"),
+        (M, "Place de l'Église d'Ercé-près-Liffré", "Place de l'Église",
+            '35340', "Ercé-près-Liffré", 48.2544, -1.5161,
+            "Tournée du mardi, 10 h – 10 h 45"),
+        (M, "Place de l'Église de Dourdain", "Place de l'Église", '35450',
+            "Dourdain", 48.1931, -1.3775, "Tournée du mardi, 15 h – 15 h 45"),
+        (M, "Place de la Mairie de Chasné-sur-Illet", "Place de la Mairie",
+            '35250', "Chasné-sur-Illet", 48.2425, -1.5628,
+            "Tournée du mardi, 9 h 15 – 10 h"),
+        (M, "Place de l'Église de Mouazé", "Place de l'Église", '35250',
+            "Mouazé", 48.2278, -1.6081, "Tournée du mardi, 8 h 45 – 9 h 15"),
+        (M, "Place de l'Abbaye de Saint-Sulpice-la-Forêt",
+            "Place de l'Abbaye", '35250', "Saint-Sulpice-la-Forêt", 48.2156,
+            -1.5781, "Tournée du mardi, 17 h – 17 h 45"),
+        # the garden's processing unit and the canteens and restaurants
+        # that it delivers on Mondays
+        (G, "Légumerie de Cesson-Sévigné", "Rue de la Rigourdière",
+            '35510', "Cesson-Sévigné", 48.1178, -1.5853,
+            "Départ des livraisons du lundi"),
+        (C, "Restaurant scolaire de Thorigné-Fouillard", "Rue de Rennes",
+            '35235', "Thorigné-Fouillard", 48.1587, -1.5806,
+            "Livraison lundi avant 9 h"),
+        (C, "Cuisine centrale de Cesson-Sévigné", "Rue du Bac", '35510',
+            "Cesson-Sévigné", 48.1197, -1.6033,
+            "Livraison lundi avant 8 h 30, quai à l'arrière"),
+        (C, "EHPAD de Betton", "Rue de la Levée", '35830', "Betton",
+            48.1814, -1.6411, "Livraison lundi 9 h – 11 h"),
+        (C, "Restaurant du collège de Liffré", "Rue des Écoles", '35340',
+            "Liffré", 48.2111, -1.5042, "Livraison lundi avant 10 h"),
+        (C, "Crèche municipale de Chantepie", "Rue de Rennes", '35135',
+            "Chantepie", 48.0889, -1.6131, "Livraison lundi 8 h – 10 h"),
+        (C, "Restaurant Le Potager à Rennes", "Rue de Saint-Malo",
+            '35000', "Rennes", 48.1150, -1.6830,
+            "Livraison lundi 10 h – 11 h 30"),
+        (C, "Restaurant d'entreprises d'Atalante Beaulieu",
+            "Rue du Clos-Courtel", '35510', "Cesson-Sévigné", 48.1222,
+            -1.6253, "Livraison lundi avant 10 h 30"),
         ],
     'lyon': [
         (G, "Jardin de Brignais (retrait à la ferme)", "48 route de Soucieu",
@@ -147,15 +191,18 @@ PLACES = {
 
 
 def load_places(gardens):
-    "The places of every garden that has none yet."
+    "The places of every garden, but those it has already (by name)."
     Place = Model.get('cocagne.place')
     _, france = euro_and_france()
     places = []
     for key, rows in PLACES.items():
         company = gardens[key]
-        if Place.find([('company', '=', company.id)], limit=1):
-            continue
+        existing = {p.name for p in Place.find([
+                    ('company', '=', company.id),
+                    ('active', 'in', [True, False])])}
         for kind, name, street, postal_code, city, lat, lon, comment in rows:
+            if name in existing:
+                continue
             places.append(Place(kind=kind, name=name, street=street,
                     postal_code=postal_code, city=city, country=france,
                     latitude=lat, longitude=lon, comment=comment,

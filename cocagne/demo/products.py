@@ -158,6 +158,35 @@ PARTNER_PRODUCTS = {
         ("Mâche nantaise", 'kg', '12.00', '7.50', [], season((10, 3)), VEG),
         ("Radis noir", 'kg', '3.80', '2.30', [], season((10, 2)), VEG),
         ],
+    'bouexiere': [
+        ("Lait cru entier 1 L", 'u', '1.40', '0.95', ['milk'], ALL_YEAR,
+            DAIRY),
+        ("Crème fraîche épaisse 25 cl", 'u', '2.60', '1.70', ['milk'],
+            ALL_YEAR, DAIRY),
+        ("Fromage blanc fermier 500 g", 'u', '3.20', '2.10', ['milk'],
+            ALL_YEAR, DAIRY),
+        ],
+    'gosne': [
+        ("Pain de campagne au levain 1 kg", 'u', '5.20', '3.40', ['gluten'],
+            ALL_YEAR, BAKERY),
+        ("Pain de seigle 500 g", 'u', '3.60', '2.30', ['gluten'], ALL_YEAR,
+            BAKERY),
+        ],
+    'chasne': [
+        ("Pleurote", 'kg', '14.00', '9.50', [], ALL_YEAR, VEG),
+        ("Shiitaké", 'kg', '18.00', '12.50', [], ALL_YEAR, VEG),
+        ],
+    'sulpice': [
+        ("Miel de châtaignier 500 g", 'u', '10.50', '7.20', [], ALL_YEAR,
+            GROCERY),
+        ("Miel de printemps 500 g", 'u', '9.50', '6.50', [], ALL_YEAR,
+            GROCERY),
+        ],
+    'servon': [
+        ("Poire comice", 'kg', '3.80', '2.30', [], season((9, 1)), FRUIT),
+        ("Jus de pomme et poire 1 L", 'u', '3.60', '2.30', [], ALL_YEAR,
+            GROCERY),
+        ],
     'chevrerie': [
         ("Fromage de chèvre frais", 'u', '2.80', '1.80', ['milk'],
             season((3, 11)), DAIRY),
@@ -228,9 +257,11 @@ def _template(name, uom, list_price, cost_price, category, account_category,
         **values):
     Template = Model.get('product.template')
     values.setdefault('salable', True)
-    template = Template(name=name, type='goods', default_uom=uom,
+    template = Template(name=name, type='goods',
         purchasable=True, account_category=account_category,
         list_price=Decimal(list_price), **values)
+    # after the origin, whose change presets a unit
+    template.default_uom = uom
     Category = Model.get('product.category')
     template.categories.append(Category(category.id))
     template.products[0].cost_price = Decimal(cost_price)
