@@ -181,6 +181,13 @@ class Round(GardenOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
             + [s.place.coordinates for s in self.stops]
             + [self.end_place.coordinates])
 
+    def road_matrix(self):
+        """The function that gives the road distances (km) and durations
+        (minutes) between the points of the round, or None to estimate them
+        from the straight lines: a module that asks a routing server
+        returns its own here."""
+        return None
+
     def problem(self):
         """The matrices, stop times (minutes) and time windows (minutes
         from the departure) of the round in its current order, for
@@ -191,7 +198,8 @@ class Round(GardenOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
             'round_detour_factor', self.company)
         speed = Configuration.garden_value('round_speed', self.company)
         distances, durations = routing.matrices(
-            self.points(), detour=detour, speed=speed)
+            self.points(), detour=detour, speed=speed,
+            road_matrix=self.road_matrix())
         service = [0] + [s.stop_minutes for s in self.stops] + [0]
         windows = [None] + [s.window(self.departure) for s in self.stops] + [
             None]

@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.i18n import gettext
 from trytond.modules.cocagne_base.exceptions import GardenAccessError
@@ -146,6 +147,25 @@ class CocagneTourneesTestCase(
             self.assertEqual(stop_names(round_), [v[0] for v in VILLAGES])
             self.assertEqual(round_.distance, before)
             self.assertIsNone(round_.distance_before)
+
+    @with_transaction()
+    def test_road_matrix(self):
+        "A road matrix, when a module gives one, replaces the straight lines"
+        Round = Pool().get('cocagne.round')
+        company = create_company()
+
+        def roads(points):
+            "10 km and 12 minutes between any two places"
+            places = range(len(points))
+            return ([[10 * (i != j) for j in places] for i in places],
+                [[12 * (i != j) for j in places] for i in places])
+        with set_company(company):
+            round_ = create_round(company)
+            with patch.object(Round, 'road_matrix', lambda self: roads):
+                round_ = Round(round_.id)
+                # six legs, and five stops of 15 minutes
+                self.assertEqual(round_.distance, 60)
+                self.assertEqual(round_.duration, dt.timedelta(minutes=147))
 
     @with_transaction()
     def test_optimise_pinned_and_window(self):
