@@ -5,7 +5,8 @@ grocery van of the pays de Liffré on Tuesdays (a till in the van, tickets at
 each village, some with a loyal customer), the baskets to the drop points on
 Thursdays, the collection at the partner farms on Wednesdays (bought from
 the farms, received at the producers' shop) and the canteens and restaurants
-on Mondays. Each round's stops were entered in no particular order and
+on Mondays (their weekly orders, loaded from the légumerie and delivered).
+Each round's stops were entered in no particular order and
 optimised once. The runs of the last six weeks are reconciled, but the
 latest grocery and collection runs, unloaded and waiting to be reconciled;
 next week's runs are drafts, the grocery one with its proposed load. A run
@@ -102,6 +103,8 @@ TICKETS, LINES, PRODUCTS, LOSS = (4, 12), (1, 5), (15, 25), (0.02, 0.05)
 QUARTERS = [0.25, 0.5, 0.75, 1, 1, 1.25, 1.5, 2]
 # the load exceeds the expected sales by this factor (a few sell out)
 LOAD_MARGIN = (0.95, 1.35)
+# vegetables on an order of a canteen or restaurant and their kilograms
+ORDER_LINES, ORDER_KILOGRAMS = (2, 4), (4, 20)
 # products of the farms collected at a stop and their quantities by unit
 COLLECTED, COLLECTED_QUANTITIES = (1, 3), {'u': (12, 48), 'kg': (4, 15)}
 # fixed-date public holidays (month, day): no run on these days
@@ -322,14 +325,28 @@ def _runs(company, rounds, farms, till, methods, rng):
     if cancelled:
         Run.click(cancelled, 'cancel')
     past = [r for r in runs if r.date < today() and r not in cancelled]
-    _stock(company, [r for r in past if r.round.kind == 'grocery'])
+    deliveries = [r for r in runs if r.round.kind == 'delivery'
+        and r not in cancelled]
+    shipments = _orders(company, deliveries, rng)
+    if deliveries:
+        Run.click(deliveries, 'propose_load')
+    past = Run.find([('id', 'in', [r.id for r in past])],
+        order=[('date', 'ASC'), ('id', 'ASC')])
+    _stock(company, [r for r in past
+            if r.round.kind in {'grocery', 'delivery'}])
     Run.click(past, 'load')
     Run.click(past, 'start')
+    _deliver([s for s in shipments if s.planned_date < today()])
     customers = _loyal(company)
     for run in past:
         if run.round.kind == 'grocery':
             _sell(company, run, plans[run.round.id, run.date], till,
                 methods, products, customers, rng)
+    for run in past:
+        if run.round.kind == 'delivery':
+            # every order delivered, nothing comes back
+            for line in run.lines:
+                line.returned_quantity = 0
     Run.save(past)
     Run.click(past, 'unload')
     latest = {}
@@ -400,6 +417,53 @@ def _collect(run, farm_products, rng):
                 Decimal('0.01'))
 
 
+def _orders(company, runs, rng):
+    """The orders of the canteens and restaurants delivered by runs: a sale
+    per stop to be shipped on the run's date from the round's site, of a
+    few of the garden's vegetables in season. Return their shipments."""
+    Sale = Model.get('sale.sale')
+    Shipment = Model.get('stock.shipment.out')
+    Template = Model.get('product.template')
+    vegetables = Template.find([('company', '=', company.id),
+            ('origin', '=', 'own'), ('salable', '=', True),
+            ('default_uom.symbol', '=', 'kg')], order=[('name', 'ASC')])
+    sales = []
+    for run in runs:
+        month = f'{run.date.month:02d}'
+        offer = [t.products[0] for t in vegetables
+            if not t.season_months or month in t.season_months]
+        for stop in run.stops:
+            sale = Sale(party=stop.party, sale_date=run.date,
+                warehouse=run.round.site)
+            for product in rng.sample(offer, min(len(offer), rng.randint(
+                            *ORDER_LINES))):
+                line = sale.lines.new()
+                line.product = product
+                line.quantity = float(rng.randint(*ORDER_KILOGRAMS))
+            sales.append(sale)
+    Sale.save(sales)
+    Sale.click(sales, 'quote')
+    Sale.click(sales, 'confirm')
+    # the sales of the past weeks would be shipped today at the earliest
+    shipments = []
+    for sale in Sale.find([('id', 'in', [s.id for s in sales])]):
+        for shipment in sale.shipments:
+            shipment.planned_date = sale.sale_date
+            shipments.append(shipment)
+    Shipment.save(shipments)
+    return shipments
+
+
+def _deliver(shipments):
+    "The shipments delivered by the runs, picked at the site that morning."
+    Shipment = Model.get('stock.shipment.out')
+    for shipment in shipments:
+        shipment.effective_date = shipment.planned_date
+    Shipment.save(shipments)
+    for button in ['assign_force', 'pick', 'pack', 'do']:
+        Shipment.click(shipments, button)
+
+
 def _in_season(products, date):
     month = f'{date.month:02d}'
     return [p for p, (*_, months) in products.items()
@@ -445,9 +509,9 @@ def _plan(run, products, rng):
 
 
 def _stock(company, runs):
-    """The morning's stock at the site of each grocery run, what the van
-    loads: the garden's produce from its fields and workshop, the rest
-    from the farms and suppliers."""
+    """The morning's stock at the site of each run, what the van loads: the
+    garden's produce from its fields and workshop, the rest from the farms
+    and suppliers."""
     Move = Model.get('stock.move')
     Location = Model.get('stock.location')
     supplier, = Location.find([('code', '=', 'SUP')])
