@@ -37,6 +37,19 @@ def pdf_text(content):
     return ' '.join(text.replace('\xa0', ' ').replace('\u202f', ' ').split())
 
 
+def pdf_lines(content):
+    """The lines of text of the first page of a PDF, from the top, each
+    made of what is written at the same height."""
+    lines = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lines.setdefault(round(cm[5] + tm[5] * cm[3]), []).append(text)
+    PdfReader(io.BytesIO(content)).pages[0].extract_text(visitor_text=visit)
+    return [' '.join(' '.join(parts).split())
+        for _, parts in sorted(lines.items(), reverse=True)]
+
+
 class SheetTestCase(StackTestMixin, _DBTestCase):
     "Test the sheets of the driver"
     module = 'cocagne_tournees'
@@ -181,6 +194,9 @@ class SheetTestCase(StackTestMixin, _DBTestCase):
                     "Ferme des Grands Prés", "Pommes 20,00 kg",
                     "créneau 08:30 – 10:00", " km"]:
                 self.assertIn(words, text)
+            # the boxes to tick stay on one line with their words
+            self.assertIn("Arrivée à ____ h ____ livré encaissé",
+                pdf_lines(content))
             positions = [text.index(f"{i}. {v[0]}")
                 for i, v in enumerate(VILLAGES[:3], 1)]
             self.assertEqual(positions, sorted(positions))
