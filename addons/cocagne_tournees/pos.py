@@ -1,15 +1,13 @@
 """Tickets of the van's till recorded against the stop of a run, and the
 van's stock that they may not exceed."""
-from sql.aggregate import Sum
-
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction
 
 from .exceptions import VanStockError
+from .run import TICKET_STATES
 
 # the runs whose van is out selling
 SELLING_STATES = ['loaded', 'on_road']
@@ -54,26 +52,11 @@ class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
     def check_van_stock(cls, sales):
         """Refuse the tickets of a run that sell more of a product than the
         van loaded, naming the product and the quantities."""
-        pool = Pool()
-        Line = pool.get('cocagne.round.run.line')
-        SaleLine = pool.get('sale.point.sale.line')
-        RunStop = pool.get('cocagne.round.run.stop')
+        Line = Pool().get('cocagne.round.run.line')
         runs = {s.round_stop.run for s in sales}
         if not runs:
             return
-        sale = cls.__table__()
-        sale_line = SaleLine.__table__()
-        stop = RunStop.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*sale_line
-            .join(sale, condition=sale_line.sale == sale.id)
-            .join(stop, condition=sale.round_stop == stop.id)
-            .select(stop.run, sale_line.product, Sum(sale_line.quantity),
-                where=fields.SQL_OPERATORS['in'](
-                    stop.run, [r.id for r in runs])
-                & (sale.state != 'cancelled'),
-                group_by=[stop.run, sale_line.product]))
-        sold = {(r, p): q for r, p, q in cursor}
+        sold = Line.ticket_quantities([r.id for r in runs], TICKET_STATES)
         loaded = {(l.run.id, l.product.id): l.loaded_quantity or 0
             for l in Line.search([('run', 'in', [r.id for r in runs])])}
         products = {l.product for s in sales for l in s.lines}

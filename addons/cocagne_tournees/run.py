@@ -28,6 +28,8 @@ STATES = [
 QUANTITY_DIGITS = (16, 3)
 # the sales that count as sold: paid, whether posted yet or not
 SOLD_STATES = ['done', 'posted']
+# the sales that take goods from the van, paid or not yet
+TICKET_STATES = ['open', 'done', 'posted']
 
 
 class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
@@ -90,40 +92,22 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
             ('draft', 'cancelled'),
             ('cancelled', 'draft'),
             }
+        # each button shows in the one state it leaves
         cls._buttons.update({
-                'propose_load': {
-                    'invisible': Eval('state') != 'draft',
+                button: {
+                    'invisible': Eval('state') != state,
                     'depends': ['state'],
-                    },
-                'load': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'unload_van': {
-                    'invisible': Eval('state') != 'loaded',
-                    'depends': ['state'],
-                    },
-                'start': {
-                    'invisible': Eval('state') != 'loaded',
-                    'depends': ['state'],
-                    },
-                'unload': {
-                    'invisible': Eval('state') != 'on_road',
-                    'depends': ['state'],
-                    },
-                'reconcile': {
-                    'invisible': Eval('state') != 'done',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'cancelled',
-                    'depends': ['state'],
-                    },
-                })
+                    }
+                for button, state in [
+                    ('propose_load', 'draft'),
+                    ('load', 'draft'),
+                    ('unload_van', 'loaded'),
+                    ('start', 'loaded'),
+                    ('unload', 'on_road'),
+                    ('reconcile', 'done'),
+                    ('cancel', 'draft'),
+                    ('draft', 'cancelled'),
+                    ]})
 
     @classmethod
     def default_company(cls):
@@ -271,30 +255,42 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('loaded')
     def _load(cls, runs):
-        Move = Pool().get('stock.move')
-        moves = []
-        for run in runs:
-            site = run.round.site.storage_location
-            van = run.round.van.storage_location
-            moves += [line.move(site, van, line.loaded_quantity)
-                for line in run.lines if line.loaded_quantity]
-        Move.save(moves)
-        Move.do(moves)
+        cls.transfer(runs, 'site_storage', 'van_storage',
+            lambda line: line.loaded_quantity)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def unload_van(cls, runs):
         "Take the load back out of the van before leaving."
+        cls.transfer(runs, 'van_storage', 'site_storage',
+            lambda line: line.loaded_quantity)
+
+    @classmethod
+    def transfer(cls, runs, source, destination, quantity):
+        """Move quantity(line) of the product of each line of runs from the
+        location named source of its run to the one named destination."""
         Move = Pool().get('stock.move')
-        moves = []
-        for run in runs:
-            site = run.round.site.storage_location
-            van = run.round.van.storage_location
-            moves += [line.move(van, site, line.loaded_quantity)
-                for line in run.lines if line.loaded_quantity]
+        moves = [line.move(
+                getattr(run, source), getattr(run, destination), moved)
+            for run in runs for line in run.lines
+            if (moved := quantity(line))]
         Move.save(moves)
         Move.do(moves)
+
+    @property
+    def site_storage(self):
+        return self.round.site.storage_location
+
+    @property
+    def van_storage(self):
+        return self.round.van.storage_location
+
+    @property
+    def loss_location(self):
+        "The garden's location of the losses."
+        Configuration = Pool().get('cocagne.configuration')
+        return Configuration.garden_value('round_loss_location', self.company)
 
     @classmethod
     @ModelView.button
@@ -308,18 +304,11 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     def unload(cls, runs):
         """Move what came back from the van to the site, and receive the
         produce collected at the farms."""
-        pool = Pool()
-        Move = pool.get('stock.move')
-        RunStop = pool.get('cocagne.round.run.stop')
-        moves = []
+        RunStop = Pool().get('cocagne.round.run.stop')
         for run in runs:
             run.check_returns()
-            site = run.round.site.storage_location
-            van = run.round.van.storage_location
-            moves += [line.move(van, site, line.returned_quantity)
-                for line in run.lines if line.returned_quantity]
-        Move.save(moves)
-        Move.do(moves)
+        cls.transfer(runs, 'van_storage', 'site_storage',
+            lambda line: line.returned_quantity)
         RunStop.receive([s for r in runs if r.kind == 'collection'
                 for s in r.stops])
 
@@ -341,9 +330,7 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
         sold, delivered and returned) from the van to the garden's loss
         location."""
         pool = Pool()
-        Move = pool.get('stock.move')
         Sale = pool.get('sale.point.sale')
-        Configuration = pool.get('cocagne.configuration')
         Line = pool.get('cocagne.round.run.line')
         open_ = Sale.search([
                 ('round_stop.run', 'in', [r.id for r in runs]),
@@ -356,7 +343,6 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                     stop=open_[0].round_stop.rec_name))
         sold, delivered, losses = Line.balance(
             [l for r in runs for l in r.lines])
-        moves = []
         for run in runs:
             run.check_returns()
             for line in run.lines:
@@ -369,22 +355,16 @@ class Run(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                             sold=line.unit.round(
                                 sold[line.id] + delivered[line.id]),
                             returned=line.returned_quantity or 0))
-            loss_location = Configuration.garden_value(
-                'round_loss_location', run.company)
-            van = run.round.van.storage_location
-            site = run.round.site.storage_location
-            # the shipments delivered took their goods out of the site's
-            # stock: the van gives them back to the site
-            moves += [line.move(van, site, delivered[line.id])
-                for line in run.lines if delivered[line.id]]
-            moves += [line.move(van, loss_location, losses[line.id])
-                for line in run.lines if losses[line.id]]
         Sale.post(Sale.search([
                     ('round_stop.run', 'in', [r.id for r in runs]),
                     ('state', '=', 'done'),
                     ]))
-        Move.save(moves)
-        Move.do(moves)
+        # the shipments delivered took their goods out of the site's stock:
+        # the van gives them back to the site
+        cls.transfer(runs, 'van_storage', 'site_storage',
+            lambda line: delivered[line.id])
+        cls.transfer(runs, 'van_storage', 'loss_location',
+            lambda line: losses[line.id])
 
     @classmethod
     @ModelView.button
@@ -490,6 +470,14 @@ class RunLine(ModelSQL, ModelView):
     def sold(cls, lines):
         """The quantity of each line's product on the tickets paid at the
         stops of its run, in the product's unit, read in one query."""
+        sold = cls.ticket_quantities({l.run.id for l in lines}, SOLD_STATES)
+        return {l.id: l.unit.round(sold.get((l.run.id, l.product.id), 0))
+            for l in lines}
+
+    @classmethod
+    def ticket_quantities(cls, run_ids, states):
+        """Return {(run id, product id): quantity} on the tickets in states
+        made at the stops of the runs."""
         pool = Pool()
         SaleLine = pool.get('sale.point.sale.line')
         Sale = pool.get('sale.point.sale')
@@ -498,23 +486,17 @@ class RunLine(ModelSQL, ModelView):
         sale = Sale.__table__()
         stop = RunStop.__table__()
         cursor = Transaction().connection.cursor()
-        result = {l.id: 0 for l in lines}
-        runs = list({l.run.id for l in lines})
-        sold = {}
-        for sub_runs in grouped_slice(runs):
+        quantities = {}
+        for sub_runs in grouped_slice(list(run_ids)):
             cursor.execute(*sale_line
                 .join(sale, condition=sale_line.sale == sale.id)
                 .join(stop, condition=sale.round_stop == stop.id)
                 .select(stop.run, sale_line.product, Sum(sale_line.quantity),
                     where=fields.SQL_OPERATORS['in'](stop.run, sub_runs)
-                    & fields.SQL_OPERATORS['in'](sale.state, SOLD_STATES),
+                    & fields.SQL_OPERATORS['in'](sale.state, states),
                     group_by=[stop.run, sale_line.product]))
-            for run, product, quantity in cursor:
-                sold[run, product] = quantity
-        for line in lines:
-            result[line.id] = line.unit.round(
-                sold.get((line.run.id, line.product.id)) or 0)
-        return result
+            quantities.update(((r, p), q or 0) for r, p, q in cursor)
+        return quantities
 
     @classmethod
     def delivered(cls, lines):
@@ -673,7 +655,7 @@ class RunStop(ModelSQL, ModelView):
         for stop, purchase in zip(stops, purchases):
             stop.purchase = purchase
             for move in Purchase(purchase.id).moves:
-                move.to_location = stop.run.round.site.storage_location
+                move.to_location = stop.run.site_storage
                 move.effective_date = stop.run.date
                 moves.append(move)
         cls.save(stops)

@@ -75,6 +75,31 @@ def acting_as(user):
         yield
 
 
+def create_sale_point(company, storage, name):
+    """A till of company named name (its ticket sequence too), selling from
+    the storage location to the customers (sale_point activated)."""
+    pool = Pool()
+    Point = pool.get('sale.point')
+    Location = pool.get('stock.location')
+    Journal = pool.get('account.journal')
+    Sequence = pool.get('ir.sequence.strict')
+    ModelData = pool.get('ir.model.data')
+    customer, = Location.search([('code', '=', 'CUS')])
+    journal, = Journal.search([('code', '=', 'REV')])
+    sequence, = Sequence.create([{
+                'name': name, 'company': company.id,
+                'sequence_type': ModelData.get_id(
+                    'sale_point', 'sequence_type_sale'),
+                }])
+    point, = Point.create([{
+                'name': name, 'company': company.id,
+                'journal': journal.id, 'sequence': sequence.id,
+                'storage_location': storage.id,
+                'customer_location': customer.id,
+                }])
+    return point
+
+
 def stack_modules():
     """The modules that every database test of Cocagne activates: each
     Cocagne module present and sale_point. One set for every test, so that

@@ -5,7 +5,8 @@ from unittest.mock import patch
 from trytond.i18n import gettext
 from trytond.modules.cocagne_base.exceptions import GardenAccessError
 from trytond.modules.cocagne_base.tests.tools import (
-    SharedModelsMixin, StackTestMixin, acting_as, create_garden_user)
+    SharedModelsMixin, StackTestMixin, acting_as, create_garden_user,
+    create_sale_point)
 from trytond.modules.cocagne_tournees.exceptions import (
     OptimiseError, RoundError, RunError, VanStockError)
 from trytond.modules.company.tests import (
@@ -53,30 +54,6 @@ def create_sites(company):
     return site, van
 
 
-def create_point(company, van):
-    "The till of the van, selling from its storage."
-    pool = Pool()
-    Point = pool.get('sale.point')
-    Location = pool.get('stock.location')
-    Journal = pool.get('account.journal')
-    Sequence = pool.get('ir.sequence.strict')
-    ModelData = pool.get('ir.model.data')
-    customer, = Location.search([('code', '=', 'CUS')])
-    journal, = Journal.search([('code', '=', 'REV')])
-    sequence, = Sequence.create([{
-                'name': "Caisse du camion", 'company': company.id,
-                'sequence_type': ModelData.get_id(
-                    'sale_point', 'sequence_type_sale'),
-                }])
-    point, = Point.create([{
-                'name': "Caisse du camion", 'company': company.id,
-                'journal': journal.id, 'sequence': sequence.id,
-                'storage_location': van.storage_location.id,
-                'customer_location': customer.id,
-                }])
-    return point
-
-
 def create_round(company, villages=VILLAGES, **values):
     "A grocery round from the garden through the villages, in their order."
     Round = Pool().get('cocagne.round')
@@ -85,7 +62,8 @@ def create_round(company, villages=VILLAGES, **values):
     round_, = Round.create([{
                 'name': "Tournée du mardi", 'company': company.id,
                 'kind': 'grocery', 'site': site.id, 'van': van.id,
-                'sale_point': create_point(company, van).id,
+                'sale_point': create_sale_point(
+                    company, van.storage_location, "Caisse du camion").id,
                 'start_place': garden.id, 'end_place': garden.id,
                 'departure': dt.time(8, 0),
                 'stops': [('create', [{

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model.exceptions import RequiredValidationError
-from trytond.modules.cocagne_base.tests.tools import StackTestMixin
+from trytond.modules.cocagne_base.tests.tools import (
+    StackTestMixin, create_sale_point)
 from trytond.modules.cocagne_transformation.exceptions import TicketLotError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -14,27 +15,8 @@ from . import test_module as base
 
 def create_point(company):
     "A till selling from the default warehouse's storage."
-    pool = Pool()
-    Point = pool.get('sale.point')
-    Location = pool.get('stock.location')
-    Journal = pool.get('account.journal')
-    Sequence = pool.get('ir.sequence.strict')
-    ModelData = pool.get('ir.model.data')
-    storage, = Location.search([('code', '=', 'STO')])
-    customer, = Location.search([('code', '=', 'CUS')])
-    journal, = Journal.search([('code', '=', 'REV')])
-    sequence, = Sequence.create([{
-                'name': "Caisse", 'company': company.id,
-                'sequence_type': ModelData.get_id(
-                    'sale_point', 'sequence_type_sale'),
-                }])
-    point, = Point.create([{
-                'name': "Boutique", 'company': company.id,
-                'journal': journal.id, 'sequence': sequence.id,
-                'storage_location': storage.id,
-                'customer_location': customer.id,
-                }])
-    return point
+    storage, = Pool().get('stock.location').search([('code', '=', 'STO')])
+    return create_sale_point(company, storage, "Boutique")
 
 
 def line(product, quantity=1, lot=None):
