@@ -13,7 +13,7 @@ from proteus import Model, config
 from . import (
     grants, network, places, producers, products, sites, tournees,
     transformation, workforce)
-from .common import company_context
+from .common import activated, company_context
 
 __all__ = ['load']
 
@@ -58,13 +58,13 @@ def load(database, config_file, progress=print):
     workforce.load_workforce(gardens)
     progress("Alertes des certificats bio…")
     producers.report_lapses(gardens)
-    if grants.activated():
+    if activated('cocagne_subventions'):
         progress("Subventions, dépenses affectées et versements…")
         grants.load(gardens)
-    if transformation.activated():
+    if activated('cocagne_transformation'):
         progress("Recettes, fabrications et lots…")
         transformation.load_transformation(gardens)
-    if tournees.activated():
+    if activated('cocagne_tournees'):
         progress("Tournées, ventes aux arrêts et pertes…")
         tournees.load_tournees(gardens)
     progress("Démo chargée")

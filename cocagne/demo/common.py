@@ -22,6 +22,19 @@ def ref(module, fs_id):
     return ModelData.get_id(module, fs_id, get_config().context)
 
 
+def activated(module):
+    "Whether module is activated in the database."
+    return bool(Model.get('ir.module').find([
+                ('name', '=', module), ('state', '=', 'activated')]))
+
+
+def ship(shipments):
+    "Send the customer shipments, their stock taken as it is."
+    Shipment = Model.get('stock.shipment.out')
+    for button in ['assign_force', 'pick', 'pack', 'do']:
+        Shipment.click(shipments, button)
+
+
 def get_or_none(model, domain):
     "The first record of model matching domain, or None."
     records = Model.get(model).find(domain, limit=1)

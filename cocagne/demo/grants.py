@@ -107,13 +107,6 @@ HOURLY_COSTS = {'insertion': Decimal('14.20'), 'supervisor': Decimal('24.50'),
     'permanent': Decimal('27.00')}
 
 
-def activated():
-    "Whether cocagne_subventions is activated in the database."
-    return bool(Model.get('ir.module').find([
-                ('name', '=', 'cocagne_subventions'),
-                ('state', '=', 'activated')]))
-
-
 def load_programmes():
     "The funding programmes, shared by the network. Return {code: record}."
     Programme = Model.get('cocagne.grant.programme')

@@ -19,7 +19,7 @@ from decimal import Decimal
 from proteus import Model
 from proteus.config import get_config
 
-from .common import company_context, get_or_none, ref, today
+from .common import company_context, get_or_none, ref, ship, today
 from .network import (
     GARDENS, NETWORK_LOGIN, euro_and_france, load_fiscalyear)
 from .producers import PRODUCERS
@@ -110,13 +110,6 @@ COLLECTED, COLLECTED_QUANTITIES = (1, 3), {'u': (12, 48), 'kg': (4, 15)}
 # fixed-date public holidays (month, day): no run on these days
 HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11),
     (12, 25)}
-
-
-def activated():
-    "Whether cocagne_tournees is activated in the database."
-    Module = Model.get('ir.module')
-    return bool(Module.find([('name', '=', 'cocagne_tournees'),
-                ('state', '=', 'activated')]))
 
 
 def load_cashiers():
@@ -460,8 +453,7 @@ def _deliver(shipments):
     for shipment in shipments:
         shipment.effective_date = shipment.planned_date
     Shipment.save(shipments)
-    for button in ['assign_force', 'pick', 'pack', 'do']:
-        Shipment.click(shipments, button)
+    ship(shipments)
 
 
 def _in_season(products, date):

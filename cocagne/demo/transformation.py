@@ -7,7 +7,7 @@ from decimal import Decimal
 from proteus import Model
 from proteus.config import get_config
 
-from .common import company_context, get_or_none, today
+from .common import company_context, get_or_none, ship, today
 from .products import FOOD, SUPPLIES
 
 GARDEN = 'lyon'
@@ -319,17 +319,7 @@ def _sell_lots(company):
         for move in shipment.inventory_moves:
             move.lot = output.lot
         shipment.save()
-        shipment.click('assign_force')
-        shipment.click('pick')
-        shipment.click('pack')
-        shipment.click('do')
-
-
-def activated():
-    "Whether cocagne_transformation is activated in the database."
-    Module = Model.get('ir.module')
-    return bool(Module.find([('name', '=', 'cocagne_transformation'),
-                ('state', '=', 'activated')]))
+        ship([shipment])
 
 
 # harvests: days back, the share of the day's vegetables picked
