@@ -15,6 +15,7 @@ SITE_KINDS = [
     ('logistics', "Logistics platform"),
     ('shop', "Shop"),
     ('van', "Van"),
+    ('kitchen', "Kitchen"),
     ]
 # The zones that a warehouse needs: field, message of its name, code suffix
 SITE_ZONES = [

@@ -17,6 +17,7 @@ ACTIVITIES = [
     ('logistics', "Logistics"),
     ('sales', "Sales"),
     ('delivery', "Delivery"),
+    ('catering', "Catering"),
     ]
 
 
@@ -134,6 +135,8 @@ class WorkforceHoursMonth(GardenOwnedMixin, MonthMixin, ModelSQL, ModelView):
         fields.Float("Sales", digits=(16, 1)), 'get_hours')
     delivery = fields.Function(
         fields.Float("Delivery", digits=(16, 1)), 'get_hours')
+    catering = fields.Function(
+        fields.Float("Catering", digits=(16, 1)), 'get_hours')
     other = fields.Function(
         fields.Float("Other", digits=(16, 1),
             help="Hours of works without activity."), 'get_hours')

@@ -33,3 +33,15 @@ class ColdRoomError(ValidationError):
 
 class TollError(UserError):
     pass
+
+
+class MenuError(ValidationError):
+    pass
+
+
+class CateringError(UserError):
+    pass
+
+
+class PlanError(UserError):
+    pass

@@ -20,7 +20,7 @@ from .exceptions import HarvestError
 from .recipe import kilograms
 
 # the kinds of site that receive the harvests
-DESTINATION_KINDS = ['legumerie', 'conserverie', 'logistics']
+DESTINATION_KINDS = ['legumerie', 'conserverie', 'logistics', 'kitchen']
 STATES = [
     ('draft', "Draft"),
     ('done', "In Stock"),

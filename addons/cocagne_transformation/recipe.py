@@ -24,7 +24,7 @@ NET_UNITS = [
     ('l', "l"),
     ]
 # the site kinds of cocagne_base where food is processed
-PROCESSING_SITES = ['legumerie', 'conserverie']
+PROCESSING_SITES = ['legumerie', 'conserverie', 'kitchen']
 # kilograms in one net unit (1 l of food counted as 1 kg)
 NET_UNIT_KG = {'g': 0.001, 'kg': 1, 'ml': 0.001, 'l': 1}
 NUTRIENTS = [
@@ -238,7 +238,8 @@ class BOM(GardenOwnedMixin, metaclass=PoolMeta):
             values = {
                 'ingredient_statement': value and '\n'.join(
                     filter(None, [value.text(), value.footnote])),
-                'organic_share': value and value.organic_share,
+                'organic_share': (round(value.organic_share, 4)
+                    if value and value.organic_share is not None else None),
                 'organic_name': bool(value and value.organic_name_allowed),
                 'farming': value and value.farming,
                 }

@@ -408,3 +408,88 @@ class TollBillingTestCase(unittest.TestCase):
         self.assertEqual(self.billing.batch_scale(5, 20), 0.25)
         self.assertIsNone(self.billing.batch_scale(60, 0))
         self.assertIsNone(self.billing.batch_scale(0, 20))
+
+
+class CostingTestCase(unittest.TestCase):
+    "costing.py: the cost of a portion and the organic share by value"
+
+    def test_portion_cost(self):
+        "ingredients and labour over the portions, None without portions"
+        from trytond.modules.cocagne_transformation.costing import (
+            Part, labour_cost, portion_cost)
+        from decimal import Decimal as Dec
+        parts = [Part("poireau", Dec('1.5')), Part("crème", Dec('1'))]
+        labour = labour_cost(30, Dec('20'))
+        self.assertEqual(labour, Dec('10'))
+        self.assertEqual(portion_cost(parts, labour, 8), Dec('1.5625'))
+        self.assertIsNone(portion_cost(parts, labour, 0))
+        self.assertEqual(labour_cost(None, Dec('20')), 0)
+
+    def test_organic_share_sub_recipe(self):
+        """a sub-recipe counts by its ingredients, in proportion of the
+        share used; packaging and non-agricultural inputs do not count"""
+        from trytond.modules.cocagne_transformation.costing import (
+            Part, organic_value_share)
+        from decimal import Decimal as Dec
+        pastry = [Part("farine", Dec('3'), organic=True),
+            Part("beurre", Dec('1'))]
+        parts = [
+            Part("pâte", Dec('2'), components=pastry),
+            Part("poireau", Dec('2'), organic=True),
+            Part("sel", Dec('5'), agricultural=False),
+            ]
+        # pastry 2 € of which 3/4 organic: 1.5 + 2 organic over 4
+        self.assertAlmostEqual(organic_value_share(parts), 0.875)
+        self.assertIsNone(organic_value_share(
+                [Part("sel", Dec('1'), agricultural=False)]))
+
+    def test_cover_figures(self):
+        "a cover takes its portions of each dish; no cost if one is missing"
+        from trytond.modules.cocagne_transformation.costing import (
+            Part, cover_figures)
+        from decimal import Decimal as Dec
+        quiche = [Part("poireau", Dec('8'), organic=True)]
+        cake = [Part("sucre", Dec('6'))]
+        cost, share = cover_figures([
+                (1, Dec('2'), quiche, 4), (0.5, Dec('1'), cake, 6)])
+        self.assertEqual(cost, Dec('2.5'))
+        # 8/4 organic, 6/6 × 0.5 not
+        self.assertAlmostEqual(share, 2 / 2.5)
+        cost, _ = cover_figures([(1, None, quiche, 4)])
+        self.assertIsNone(cost)
+
+
+class PlanningTestCase(unittest.TestCase):
+    "planning.py: the weeks, the portions and where ingredients come from"
+
+    def test_week_of(self):
+        from trytond.modules.cocagne_transformation.planning import week_of
+        self.assertEqual(week_of(D(2026, 12, 3)),
+            (D(2026, 11, 30), D(2026, 12, 6)))
+        self.assertEqual(week_of(D(2026, 11, 30))[0], D(2026, 11, 30))
+
+    def test_portions(self):
+        "the covers of each demand times the portions of each dish"
+        from trytond.modules.cocagne_transformation.planning import portions
+        self.assertEqual(portions([
+                    (40, [('quiche', 1), ('compote', 1)]),
+                    (30, [('quiche', 0.5)]),
+                    ]), {'quiche': 55, 'compote': 40})
+
+    def test_supply(self):
+        "the harvest forecast first, then the stock, then a purchase"
+        from trytond.modules.cocagne_transformation.planning import supply
+        result = supply(10, forecast=4, stock=3)
+        self.assertEqual((result.forecast, result.stock, result.purchase),
+            (4, 3, 3))
+        result = supply(10, forecast=12, stock=3)
+        self.assertEqual((result.forecast, result.stock, result.purchase),
+            (10, 0, 0))
+        result = supply(5, forecast=0, stock=-2)
+        self.assertEqual((result.stock, result.purchase), (0, 5))
+
+    def test_service_of(self):
+        from trytond.modules.cocagne_transformation.planning import (
+            service_of)
+        self.assertEqual(service_of(12), 'lunch')
+        self.assertEqual(service_of(19), 'dinner')
