@@ -20,26 +20,29 @@ CATERING_FIELDS = [
     'catering_delivery_product', 'catering_advance_payment_term']
 
 
-def _product(name, string, help):
+def _product(string, help=None, company=None):
+    "A service product of the settings; company: the PYSON of its garden."
     return fields.Many2One(
         'product.product', string,
         domain=[
             ('salable', '=', True),
             ('type', '=', 'service'),
             ],
+        context={'company': company} if company else {},
+        depends={'company'} if company else set(),
         help=help)
 
 
 class Configuration(metaclass=PoolMeta):
     __name__ = 'cocagne.configuration'
     catering_cover_product = fields.MultiValue(_product(
-            'catering_cover_product', "Catering Cover Product",
+            "Catering Cover Product",
             "The service sold per cover on a catering quote."))
     catering_staff_product = fields.MultiValue(_product(
-            'catering_staff_product', "Service Staff Product",
+            "Service Staff Product",
             "The service sold per hour of service staff."))
     catering_delivery_product = fields.MultiValue(_product(
-            'catering_delivery_product', "Catering Delivery Product",
+            "Catering Delivery Product",
             "The service sold for a delivery by a round."))
     catering_advance_payment_term = fields.MultiValue(fields.Many2One(
             'sale.advance_payment_term', "Catering Deposit",
@@ -56,11 +59,11 @@ class Configuration(metaclass=PoolMeta):
 class ConfigurationTransformation(metaclass=PoolMeta):
     __name__ = 'cocagne.configuration.transformation'
     catering_cover_product = _product(
-        'catering_cover_product', "Catering Cover Product", None)
+        "Catering Cover Product", company=Eval('company', -1))
     catering_staff_product = _product(
-        'catering_staff_product', "Service Staff Product", None)
+        "Service Staff Product", company=Eval('company', -1))
     catering_delivery_product = _product(
-        'catering_delivery_product', "Catering Delivery Product", None)
+        "Catering Delivery Product", company=Eval('company', -1))
     catering_advance_payment_term = fields.Many2One(
         'sale.advance_payment_term', "Catering Deposit")
 
@@ -69,9 +72,6 @@ class Sale(metaclass=PoolMeta):
     __name__ = 'sale.sale'
     catering_menu = fields.Many2One(
         'cocagne.catering.menu', "Catering Menu",
-        domain=[
-            ('company', '=', Eval('company', -1)),
-            ],
         states={
             'readonly': Eval('state') != 'draft',
             },
@@ -124,10 +124,18 @@ class Sale(metaclass=PoolMeta):
                     },
                 })
 
-    @fields.depends('catering_menu', 'price_per_cover')
+    @fields.depends('catering_menu', 'price_per_cover', 'company',
+        'advance_payment_term')
     def on_change_catering_menu(self):
+        """Take the menu's price per cover and the garden's deposit term,
+        which a public buyer's quote may clear (they pay after the
+        service)."""
         if self.catering_menu and self.catering_menu.price_per_cover:
             self.price_per_cover = self.catering_menu.price_per_cover
+        if (self.catering_menu and self.company
+                and not self.advance_payment_term):
+            self.advance_payment_term = self.garden_config(
+                'catering_advance_payment_term', required=False)
 
     @classmethod
     def validate(cls, sales):
@@ -169,11 +177,6 @@ class Sale(metaclass=PoolMeta):
                 line.sequence = len(sale.lines) + len(lines) + 1
                 lines.append(line)
         Line.save(lines)
-        for sale in sales:
-            if not sale.advance_payment_term:
-                sale.advance_payment_term = sale.garden_config(
-                    'catering_advance_payment_term', required=False)
-        cls.save(sales)
 
     @classmethod
     def quote(cls, sales):

@@ -23,6 +23,10 @@ class HarvestForecast(GardenOwnedMixin, ModelSQL, ModelView):
             ('template.origin', '=', 'own'),
             ('template.company', 'in', [Eval('company', -1), None]),
             ],
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
         help="A produce of the garden.")
     quantity = fields.Float(
         "Quantity", digits='unit', required=True,

@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.cocagne_base.allergen import ALLERGENS
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
-from trytond.modules.product import price_digits
+from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -139,6 +139,8 @@ class Menu(GardenOwnedMixin, ModelSQL, ModelView):
                             parts, dish.labour_cost(), dish.portions),
                         parts, dish.portions))
             cost, share = costing.cover_figures(dishes)
+            if cost is not None:
+                cost = round_price(cost)
             if not menu.lines:
                 cost = None
             margin = None
@@ -184,7 +186,8 @@ class MenuLine(sequence_ordered(), ModelSQL, ModelView):
         'production.bom', "Dish", required=True, ondelete='RESTRICT',
         domain=[
             ('portions', '!=', None),
-            ('company', 'in', [Eval('company', -1), None]),
+            ('company', 'in',
+                [Eval('_parent_menu', {}).get('company', -1), None]),
             ],
         help="A recipe with portions.")
     portions = fields.Float(
@@ -192,9 +195,6 @@ class MenuLine(sequence_ordered(), ModelSQL, ModelView):
         domain=[('portions', '>', 0)],
         help="The portions of the dish that one cover takes, e.g. 0.5 "
         "for a shared platter.")
-    company = fields.Function(
-        fields.Many2One('company.company', "Garden"),
-        'on_change_with_company')
     portion_cost = fields.Function(
         fields.Numeric("Cost per Portion", digits=price_digits),
         'get_portion_cost')
@@ -214,10 +214,6 @@ class MenuLine(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def default_course(cls):
         return 'main'
-
-    @fields.depends('menu', '_parent_menu.company')
-    def on_change_with_company(self, name=None):
-        return self.menu.company if self.menu else None
 
     def get_portion_cost(self, name):
         return self.dish.portion_cost if self.dish else None

@@ -137,10 +137,11 @@ class Plan(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
             + [(s.planned_covers or 0, s.menu.dishes()) for s in services])
 
     @staticmethod
-    def explode(dish_portions):
-        """The factor of each recipe to cook (sub-recipes included) and the
-        quantity of each ingredient per its default unit, for the portions
-        of each dish."""
+    def explode(dish_portions, site):
+        """The factor of each recipe to cook (the sub-recipes made at site
+        included) and the quantity of each ingredient per its default unit,
+        for the portions of each dish; a processed ingredient made at
+        another site (the cannery's jars) is an ingredient."""
         Uom = Pool().get('product.uom')
         factors = defaultdict(float)
         needs = defaultdict(float)
@@ -159,7 +160,7 @@ class Plan(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                     input_.quantity * factor, product.default_uom,
                     round=False)
                 sub_recipe = input_.sub_recipe
-                if sub_recipe:
+                if sub_recipe and sub_recipe.site in {None, site}:
                     cook(sub_recipe, sub_recipe.compute_factor(
                             product, quantity, product.default_uom) or 0)
                 else:
@@ -196,7 +197,7 @@ class Plan(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
         recipes, ingredients = [], []
         for plan in plans:
             portions = planning.portions(plan.demands())
-            factors, needs = cls.explode(portions)
+            factors, needs = cls.explode(portions, plan.site)
             for bom, factor in factors.items():
                 output = bom.outputs[0]
                 recipes.append(Recipe(plan=plan, bom=bom,

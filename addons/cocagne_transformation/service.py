@@ -2,7 +2,7 @@
 at each lunch or dinner, the takings, and the margin per cover per month."""
 from decimal import Decimal
 
-from sql.aggregate import Min, Sum
+from sql.aggregate import Count, Min, Sum
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
@@ -117,6 +117,8 @@ class Service(GardenOwnedMixin, ModelSQL, ModelView):
         "Keep the menu's cost of a cover at the time of the service."
         for service in services:
             cost = service.menu.cost_per_cover if service.menu else None
+            if cost is not None:
+                cost = round_price(cost)
             if cost != service.cover_cost:
                 super().write([service], {'cover_cost': cost})
 
@@ -178,7 +180,7 @@ class ServiceMonth(GardenOwnedMixin, MonthMixin, ModelSQL, ModelView):
             service.site.as_('site'),
             year.as_('year'),
             month.as_('month'),
-            Sum(1).as_('services'),
+            Count(service.id).as_('services'),
             Sum(service.served_covers).as_('covers'),
             Sum(service.takings).as_('takings'),
             Sum(service.served_covers * service.cover_cost).as_('food_cost'),

@@ -11,7 +11,7 @@ lyon each see their own garden only.
 from proteus import Model, config
 
 from . import (
-    grants, network, places, producers, products, sites, tournees,
+    catering, grants, network, places, producers, products, sites, tournees,
     transformation, workforce)
 from .common import activated, company_context
 
@@ -20,12 +20,15 @@ __all__ = ['load']
 
 def loaded():
     """Whether the demo is completely loaded: every garden has insertion
-    employees (the last step; counted without the record rules)."""
+    employees (counted without the record rules) and, with
+    cocagne_transformation, the kitchen has its plan (the last step)."""
     Company = Model.get('company.company')
     codes = [g[1] for g in network.GARDENS]
     companies = Company.find([('network_code', 'in', codes)])
     return (len(companies) == len(codes)
-        and all(c.insertion_employee_count for c in companies))
+        and all(c.insertion_employee_count for c in companies)
+        and (not activated('cocagne_transformation')
+            or catering.loaded()))
 
 
 def load(database, config_file, progress=print):
@@ -67,4 +70,7 @@ def load(database, config_file, progress=print):
     if activated('cocagne_tournees'):
         progress("Tournées, ventes aux arrêts et pertes…")
         tournees.load_tournees(gardens)
+    if activated('cocagne_transformation'):
+        progress("Restaurant et traiteur des Tables de Cocagne…")
+        catering.load_catering(gardens)
     progress("Démo chargée")

@@ -41,6 +41,10 @@ ACCOUNT_CATEGORIES = [
         'tva_achat_biens_taux_normal', '7071', '60223'),
     ("Services 20 %", 'tva_vente_services_taux_normal',
         'tva_achat_services_taux_normal', '706', '604'),
+    # meals served and catering with service (the intermediate rate,
+    # whose child is 10 % since 2014)
+    ("Restauration 10 %", 'tva_vente_services_taux_intermediaire',
+        'tva_achat_services_taux_intermediaire', '706', '604'),
     ]
 
 # Standard groups given to each garden's user, beside Cocagne's.
