@@ -22,9 +22,9 @@ MODELS = {
 
 @pytest.fixture(scope='module')
 def gardens(demo_url, admin):
-    "The sessions of the Doubs and Rennes teams, with their garden."
+    "The sessions of the Doubs, Rennes and Lyon teams, with their garden."
     sessions = {}
-    for login in ['doubs', 'rennes']:
+    for login in ['doubs', 'rennes', 'lyon']:
         client = Client(demo_url, login)
         user, = client('model.res.user.read',
             [int(client.session.split(':')[1])], ['company'], {})
@@ -121,6 +121,9 @@ def test_employee_party_stays_in_its_garden(gardens):
 # to the Lyon garden only
 PROCESSING = ['production.bom', 'production', 'cocagne.harvest',
     'cocagne.cold_room.reading', 'cocagne.transformation.toll']
+# and those of its Tables de Cocagne restaurant
+CATERING = ['cocagne.catering.menu', 'cocagne.catering.service',
+    'cocagne.catering.plan', 'cocagne.harvest.forecast']
 
 
 def assert_module_isolated(admin, module, owner, model):
@@ -150,6 +153,37 @@ def test_processing_stays_in_its_garden(admin, model):
     """Lyon's recipes, batches, harvests, cold-room readings and toll
     processing jobs are invisible to the Doubs team"""
     assert_module_isolated(admin, 'cocagne_transformation', 'lyon', model)
+
+
+@pytest.mark.parametrize('model', CATERING)
+def test_catering_stays_in_its_garden(admin, model):
+    """Lyon's menus, restaurant services, kitchen plans and harvest
+    forecasts are invisible to the Doubs team"""
+    assert_module_isolated(admin, 'cocagne_transformation', 'lyon', model)
+
+
+def test_catering_demo(gardens):
+    """The Lyon restaurant has four weeks of menus and services, three
+    catering events (one for a commune, without deposit) and next week's
+    plan; its menu's allergen table is printed"""
+    lyon, _ = gardens['lyon']
+    menus = lyon('model.cocagne.catering.menu.search_read',
+        [('kind', '=', 'restaurant')], 0, None, None, ['date'], {})
+    assert len({m['date'] for m in menus}) >= 15
+    services = lyon('model.cocagne.catering.service.search_read', [],
+        0, None, None, ['served_covers', 'takings'], {})
+    assert len([s for s in services if s['served_covers']]) >= 5
+    events = lyon('model.sale.sale.search_read',
+        [('catering_menu', '!=', None)], 0, None, None,
+        ['covers', 'state', 'advance_payment_term', 'party.rec_name'], {})
+    assert len(events) == 3
+    commune, = [e for e in events
+        if e['party.']['rec_name'].startswith("Commune")]
+    assert commune['advance_payment_term'] is None
+    assert {e['state'] for e in events} >= {'quotation', 'processing'}
+    plans = lyon('model.cocagne.catering.plan.search_read', [],
+        0, None, None, ['recipes', 'ingredients'], {})
+    assert plans and plans[0]['recipes'] and plans[0]['ingredients']
 
 
 # the garden-owned records of cocagne_tournees, which the demo gives to the

@@ -165,25 +165,23 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def update_catering(cls, sales):
+        cls.make_catering_lines(sales)
+
+    @classmethod
+    def make_catering_lines(cls, sales):
         """Replace the catering lines of the draft sales by the covers,
         staff hours and delivery of their event."""
         pool = Pool()
         Line = pool.get('sale.line')
         sales = [s for s in sales if s.catering_menu and s.state == 'draft']
         Line.delete([l for s in sales for l in s.lines if l.catering_kind])
-        lines = []
-        for sale in sales:
-            for line in sale.catering_lines():
-                line.sequence = len(sale.lines) + len(lines) + 1
-                lines.append(line)
-        Line.save(lines)
+        Line.save([l for s in sales for l in s.catering_lines()])
 
     @classmethod
     def quote(cls, sales):
-        cls.update_catering([s for s in sales
-                if s.catering_menu and not any(
-                        l.catering_kind for l in s.lines)])
-        super().quote(sales)
+        # the quote always follows the event's covers, hours and delivery
+        cls.make_catering_lines(sales)
+        super().quote(cls.browse(sales))
 
     def garden_config(self, name, required=True):
         "The catering setting name of the sale's garden."
