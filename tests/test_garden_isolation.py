@@ -169,7 +169,9 @@ def test_catering_demo(gardens):
     lyon, _ = gardens['lyon']
     menus = lyon('model.cocagne.catering.menu.search_read',
         [('kind', '=', 'restaurant')], 0, None, None, ['date'], {})
-    assert len({m['date'] for m in menus}) >= 15
+    # a date comes over JSON-RPC as {'__class__': 'date', 'year': …}
+    assert len({(m['date']['year'], m['date']['month'], m['date']['day'])
+                for m in menus}) >= 15
     services = lyon('model.cocagne.catering.service.search_read', [],
         0, None, None, ['served_covers', 'takings'], {})
     assert len([s for s in services if s['served_covers']]) >= 5

@@ -8,7 +8,19 @@ from trytond.transaction import Transaction
 from . import planning
 
 
-class HarvestForecast(GardenOwnedMixin, ModelSQL, ModelView):
+class WeekMixin:
+    "A week field that keeps the Monday of the day entered."
+    __slots__ = ()
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('week'):
+            values['week'], _ = planning.week_of(values['week'])
+        return values
+
+
+class HarvestForecast(WeekMixin, GardenOwnedMixin, ModelSQL, ModelView):
     "The quantity of a produce expected from the plots in a week"
     __name__ = 'cocagne.harvest.forecast'
     __string__ = "Harvest Forecast"
@@ -46,13 +58,6 @@ class HarvestForecast(GardenOwnedMixin, ModelSQL, ModelView):
     @fields.depends('product')
     def on_change_with_unit(self, name=None):
         return self.product.default_uom if self.product else None
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if values.get('week'):
-            values['week'], _ = planning.week_of(values['week'])
-        return values
 
     @classmethod
     def quantities(cls, company, monday, products):

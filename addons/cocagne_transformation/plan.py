@@ -14,12 +14,13 @@ from trytond.transaction import Transaction
 
 from . import planning
 from .exceptions import PlanError
+from .forecast import WeekMixin
 from .service import KITCHEN_DOMAIN
 
 EVENT_STATES = ['confirmed', 'processing', 'done']
 
 
-class Plan(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
+class Plan(WeekMixin, GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     "What the kitchen cooks and buys in a week"
     __name__ = 'cocagne.catering.plan'
     __string__ = "Kitchen Plan"
@@ -84,13 +85,6 @@ class Plan(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
         lang = Pool().get('ir.lang').get()
         return gettext('cocagne_transformation.msg_plan_rec_name',
             site=self.site.rec_name, week=lang.strftime(self.week))
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        values = super().preprocess_values(mode, values)
-        if values.get('week'):
-            values['week'], _ = planning.week_of(values['week'])
-        return values
 
     @classmethod
     def validate_fields(cls, plans, field_names):
