@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -53,6 +53,11 @@ class Plan(WeekMixin, GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('site_week_unique', Unique(t, t.site, t.week),
+                'cocagne_transformation.msg_plan_unique'),
+            ]
         cls._order = [('week', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {('draft', 'done')}
         cls._buttons.update({

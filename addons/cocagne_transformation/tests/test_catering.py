@@ -6,6 +6,7 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from trytond.i18n import gettext
+from trytond.model.exceptions import SQLConstraintError
 from trytond.modules.cocagne_base.tests.tools import (
     StackTestMixin, create_sale_point)
 from trytond.modules.cocagne_transformation import cold, planning
@@ -217,7 +218,7 @@ class CateringTestCase(StackTestMixin, _DBTestCase):
 
     @with_transaction()
     def test_plan_refuses_past_week(self):
-        "A plan of a week that is over is refused"
+        "A plan of a week that is over, or a second one, is refused"
         Plan = Pool().get('cocagne.catering.plan')
         company = create_company()
         with set_company(company):
@@ -231,6 +232,13 @@ class CateringTestCase(StackTestMixin, _DBTestCase):
             plan, = Plan.create([{'company': company.id, 'site': site.id,
                         'week': TODAY}])
             self.assertEqual(plan.week, monday)
+
+            # one plan a week: another day of the same week is refused
+            with self.assertRaises(SQLConstraintError) as cm:
+                Plan.create([{'company': company.id, 'site': site.id,
+                            'week': monday + dt.timedelta(days=3)}])
+            self.assertEqual(cm.exception.message,
+                gettext('cocagne_transformation.msg_plan_unique'))
 
     @with_transaction()
     def test_plan_forecast_then_stock(self):
