@@ -69,6 +69,15 @@ def organic_value_share(parts):
     return round(float(organic / agricultural), 4)
 
 
+def margin(takings, food_cost, covers):
+    """The margin of takings over food_cost (None: nothing known) and the
+    margin per cover, (None, None) without takings."""
+    if takings is None:
+        return None, None
+    value = takings - (food_cost or 0)
+    return value, (value / covers if covers else None)
+
+
 def cover_figures(dishes):
     """The cost of one cover and the organic share of a menu by value.
 

@@ -108,8 +108,10 @@ class BOM(metaclass=PoolMeta):
     @classmethod
     def get_dish_figures(cls, boms, names):
         result = {n: {} for n in names}
+        costs = unit_costs(set().union(*(b.all_input_products()
+                    for b in boms if b.portions)))
         for bom in boms:
-            parts = bom.cost_parts() if bom.portions else []
+            parts = bom.cost_parts(costs) if bom.portions else []
             if 'portion_cost' in names:
                 result['portion_cost'][bom.id] = costing.portion_cost(
                     parts, bom.labour_cost(), bom.portions)

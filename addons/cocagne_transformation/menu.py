@@ -7,7 +7,7 @@ from trytond.modules.cocagne_base.allergen import ALLERGENS
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from . import costing
@@ -215,8 +215,12 @@ class MenuLine(sequence_ordered(), ModelSQL, ModelView):
     def default_course(cls):
         return 'main'
 
-    def get_portion_cost(self, name):
-        return self.dish.portion_cost if self.dish else None
+    @classmethod
+    def get_portion_cost(cls, lines, name):
+        Bom = Pool().get('production.bom')
+        costs = Bom.get_dish_figures(
+            list({l.dish for l in lines if l.dish}), [name])[name]
+        return {l.id: costs[l.dish.id] if l.dish else None for l in lines}
 
     def get_allergens(self, name):
         return self.dish.dish_allergens if self.dish else []

@@ -1,6 +1,8 @@
 """Restaurant services (Tables de Cocagne): the covers planned and served
 at each lunch or dinner, the takings, and the margin per cover per month."""
+from collections import defaultdict
 from decimal import Decimal
+from itertools import chain
 
 from sql.aggregate import Count, Min, Sum
 
@@ -10,10 +12,10 @@ from trytond.modules.cocagne_base.timesheet import MonthMixin
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from . import cold, planning
+from . import cold, costing, planning
 from .menu import SERVICES
 
 KITCHEN_DOMAIN = [
@@ -115,24 +117,26 @@ class Service(GardenOwnedMixin, ModelSQL, ModelView):
     @classmethod
     def set_cover_cost(cls, services):
         "Keep the menu's cost of a cover at the time of the service."
+        by_cost = defaultdict(list)
         for service in services:
             cost = service.menu.cost_per_cover if service.menu else None
             if cost is not None:
                 cost = round_price(cost)
             if cost != service.cover_cost:
-                super().write([service], {'cover_cost': cost})
+                by_cost[cost].append(service)
+        if by_cost:
+            super().write(*chain(*((s, {'cover_cost': c})
+                        for c, s in by_cost.items())))
 
     @classmethod
     def get_margin(cls, services, names):
         result = {n: {} for n in names}
         for service in services:
-            cost = margin = per_cover = None
+            cost = None
             if service.cover_cost is not None and service.served_covers:
                 cost = round_price(service.cover_cost * service.served_covers)
-            if service.takings is not None:
-                margin = service.takings - (cost or 0)
-                if service.served_covers:
-                    per_cover = margin / service.served_covers
+            margin, per_cover = costing.margin(
+                service.takings, cost, service.served_covers)
             values = {
                 'food_cost': cost,
                 'margin': margin,
@@ -190,14 +194,11 @@ class ServiceMonth(GardenOwnedMixin, MonthMixin, ModelSQL, ModelView):
         return self.company.currency.id if self.company else None
 
     def get_margin(self, name):
-        if self.takings is None:
-            return None
-        margin = self.takings - (self.food_cost or Decimal(0))
-        if name == 'margin_per_cover':
-            if not self.covers:
-                return None
-            margin /= self.covers
-        return self.company.currency.round(margin)
+        margin, per_cover = costing.margin(
+            self.takings, self.food_cost, self.covers)
+        value = per_cover if name == 'margin_per_cover' else margin
+        if value is not None:
+            return self.company.currency.round(value)
 
 
 class ServiceSalePoint(metaclass=PoolMeta):

@@ -6,7 +6,8 @@ from decimal import Decimal
 from pypdf import PdfReader
 
 from trytond.i18n import gettext
-from trytond.model.exceptions import SQLConstraintError
+from trytond.model.exceptions import (
+    DomainValidationError, SQLConstraintError)
 from trytond.modules.cocagne_base.tests.tools import (
     StackTestMixin, create_sale_point)
 from trytond.modules.cocagne_transformation import cold, planning
@@ -17,20 +18,14 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .test_module import create_product, uom
+from .test_module import create_product, setup_site, uom
 
 TODAY = dt.date.today()
 
 
 def kitchen(company):
     "The default warehouse, as the kitchen of company."
-    Location = Pool().get('stock.location')
-    site, = Location.search([('code', '=', 'WH')])
-    site.site_kind = 'kitchen'
-    site.company = company
-    site.labour_hourly_cost = Decimal('20')
-    site.save()
-    return site
+    return setup_site(company, Decimal('20'), kind='kitchen')
 
 
 def recipe(company, site, name, output, quantity, inputs, portions=None):
@@ -167,7 +162,7 @@ class CateringTestCase(StackTestMixin, _DBTestCase):
             Location = Pool().get('stock.location')
             site, = Location.copy([other_site],
                 {'company': company.id, 'code': 'WH2'})
-            with self.assertRaises(Exception) as cm:
+            with self.assertRaises(DomainValidationError) as cm:
                 create_menu(company, site, [('dessert', tart)])
             self.assertIn("Tarte au potimarron", cm.exception.message)
 

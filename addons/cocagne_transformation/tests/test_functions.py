@@ -459,6 +459,18 @@ class CostingTestCase(unittest.TestCase):
         self.assertIsNone(cost)
 
 
+class MarginTestCase(unittest.TestCase):
+    "costing.margin: takings over the food cost, per cover"
+
+    def test_margin(self):
+        from trytond.modules.cocagne_transformation.costing import margin
+        from decimal import Decimal as Dec
+        self.assertEqual(margin(Dec('100'), Dec('40'), 10),
+            (Dec('60'), Dec('6')))
+        self.assertEqual(margin(Dec('100'), None, 0), (Dec('100'), None))
+        self.assertEqual(margin(None, Dec('40'), 10), (None, None))
+
+
 class PlanningTestCase(unittest.TestCase):
     "planning.py: the weeks, the portions and where ingredients come from"
 

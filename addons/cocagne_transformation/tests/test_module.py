@@ -46,12 +46,13 @@ def create_product(company, name, unit='kg', **values):
     return template.products[0]
 
 
-def setup_site(company, rate=Decimal('18')):
-    "The default warehouse of the stock module, as a légumerie of company."
+def setup_site(company, rate=Decimal('18'), kind='legumerie'):
+    """The default warehouse of the stock module, as a site of company of
+    kind (a légumerie by default)."""
     pool = Pool()
     Location = pool.get('stock.location')
     warehouse, = Location.search([('code', '=', 'WH')])
-    warehouse.site_kind = 'legumerie'
+    warehouse.site_kind = kind
     warehouse.company = company
     warehouse.labour_hourly_cost = rate
     warehouse.save()
