@@ -19,7 +19,8 @@ from decimal import Decimal
 from proteus import Model
 from proteus.config import get_config
 
-from .common import company_context, get_or_none, ref, ship, today
+from . import tills
+from .common import company_context, ref, ship, today
 from .network import (
     GARDENS, NETWORK_LOGIN, euro_and_france, load_fiscalyear)
 from .producers import PRODUCERS
@@ -27,15 +28,12 @@ from .producers import PRODUCERS
 GARDEN = 'rennes'
 SEED = 35
 WEEKS = 6
-# what the van's till needs: the name of the till, its ticket prefix, the
-# payment methods (name, account code, cash) and how often each is used
+# the name of the van's till, its ticket prefix, and how often each payment
+# method is used
 TILL = ("Caisse du camion-épicerie du pays de Liffré", 'TK-VN1-')
-PAYMENTS = [("Espèces", '5311', True, 0.5),
-    ("Carte bancaire", '5121', False, 0.42),
-    ("Chèque", '5112', False, 0.08)]
+PAYMENTS = {"Espèces": 0.5, "Carte bancaire": 0.42, "Chèque": 0.08}
 # the cash left in the till for the change, the rest goes to the bank
 FLOAT = Decimal('100')
-DEPOSIT = ("Versement en banque", '5121')
 
 GARDEN_PLACE = "Jardin de Thorigné (retrait sur place)"
 LEGUMERIE_PLACE = "Légumerie de Cesson-Sévigné"
@@ -163,39 +161,10 @@ def _till(company):
     tickets numbered by a sequence of their own, paid in cash, by card or by
     cheque."""
     Location = Model.get('stock.location')
-    Point = Model.get('sale.point')
-    Journal = Model.get('account.journal')
-    Sequence = Model.get('ir.sequence.strict')
-    SequenceType = Model.get('ir.sequence.type')
-    Account = Model.get('account.account')
-    Method = Model.get('sale.point.payment.method')
-    name, prefix = TILL
     van, = Location.find([('code', '=', ROUNDS[0][3])])
-    point = get_or_none('sale.point', [('company', '=', company.id),
-            ('storage_location', '=', van.storage_location.id)])
-    if not point:
-        sequence = Sequence(name=f"Tickets – {name}", prefix=prefix,
-            company=company, sequence_type=SequenceType(
-                ref('sale_point', 'sequence_type_sale')))
-        sequence.save()
-        journal, = Journal.find([('type', '=', 'revenue')], limit=1)
-        customer, = Location.find([('code', '=', 'CUS')])
-        point = Point(name=name, company=company, journal=journal,
-            sequence=sequence, storage_location=van.storage_location,
-            customer_location=customer, tax_included=True)
-        point.save()
-    methods = []
-    for method_name, code, cash, _ in PAYMENTS:
-        method = get_or_none('sale.point.payment.method', [
-                ('company', '=', company.id), ('name', '=', method_name)])
-        if not method:
-            account, = Account.find([('company', '=', company.id),
-                    ('code', '=', code)])
-            method = Method(company=company, name=method_name,
-                account=account, cash=cash)
-            method.save()
-        methods.append(method)
-    return point, methods
+    point = tills.load_till(company, *TILL, van.storage_location)
+    return point, [m for m in tills.load_methods(company)
+        if m.name in PAYMENTS]
 
 
 def _places(company):
@@ -359,21 +328,13 @@ def _products(company, till, date):
     the canteens) and the network's, with their price on the till (tax
     included). Return {product: (gross price, unit price, months)}."""
     Template = Model.get('product.template')
-    Sale = Model.get('sale.point.sale')
     templates = Template.find([('salable', '=', True), ('type', '=', 'goods'),
             ('company', 'in', [company.id, None]),
             ('name', 'not ilike', '%restauration collective%')],
         order=[('name', 'ASC')])
-    sale = Sale(point=till, date=date)
-    products = {}
-    for template in templates:
-        product = template.products[0]
-        line = sale.lines.new()
-        line.product = product
-        products[product] = (line.unit_gross_price, line.unit_list_price,
-            template.season_months or [])
-        sale.lines.remove(line)
-    return products
+    prices = tills.prices(till, [t.products[0] for t in templates], date)
+    return {t.products[0]: (*prices[t.products[0]], t.season_months or [])
+        for t in templates}
 
 
 def _farm_products(company, farms):
@@ -572,7 +533,7 @@ def _sell(company, run, plan, till, methods, products, customers, rng):
             if not sale_lines:
                 continue
             method = rng.choices(methods,
-                weights=[w for *_, w in PAYMENTS])[0]
+                weights=[PAYMENTS[m.name] for m in methods])[0]
             ticket = {'company': company.id, 'point': till.id,
                 'date': run.date, 'round_stop': stop.id,
                 'lines': [('create', sale_lines)],
@@ -583,44 +544,8 @@ def _sell(company, run, plan, till, methods, products, customers, rng):
             values.append(ticket)
     ids = Sale._proxy.create(values, config.context)
     Sale._proxy.process(ids, config.context)
-    _close_session(company, till, run.date)
+    tills.close_session(company, till, run.date, FLOAT)
     for line in run.lines:
         loss = min(_round(line.loaded_quantity * rng.uniform(*LOSS),
                 line.product), left[line.product.id])
         line.returned_quantity = left[line.product.id] - loss
-
-
-def _close_session(company, till, date):
-    """Close the till's cash session: the cash above the float taken to
-    the bank."""
-    Session = Model.get('sale.point.cash.session')
-    Transfer = Model.get('sale.point.cash.transfer')
-    session, = Session.find([('point', '=', till.id), ('state', '=', 'open')])
-    cash = session.start_amount + session.balance
-    if cash > FLOAT:
-        Transfer(point=till, session=session, type=_deposit(company),
-            date=date, amount=FLOAT - cash).save()
-        cash = FLOAT
-    session.reload()
-    session.end_amount = cash
-    session.save()
-    session.click('close')
-    session.click('post')
-
-
-def _deposit(company):
-    "The transfer of the till's cash to the bank."
-    Journal = Model.get('account.journal')
-    Account = Model.get('account.account')
-    Type = Model.get('sale.point.cash.transfer.type')
-    name, code = DEPOSIT
-    deposit = get_or_none('sale.point.cash.transfer.type', [
-            ('company', '=', company.id), ('name', '=', name)])
-    if not deposit:
-        journal, = Journal.find([('type', '=', 'cash')], limit=1)
-        account, = Account.find([('company', '=', company.id),
-                ('code', '=', code)])
-        deposit = Type(company=company, name=name, journal=journal,
-            account=account)
-        deposit.save()
-    return deposit

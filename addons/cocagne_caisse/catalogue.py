@@ -1,0 +1,143 @@
+"""What the cashier screen loads for a session: the till, its cash session,
+its payment methods, and the products it sells with their price, unit,
+barcodes, organic and allergen badges; for a van, the stops of its runs on
+the road. Read in a few queries, whatever the number of products."""
+from trytond.pool import Pool
+from trytond.transaction import Transaction, without_check_access
+
+# the runs whose van is out selling (cocagne_tournees)
+SELLING_STATES = ['loaded', 'on_road']
+
+
+def amount(value):
+    "A Decimal amount as the screen reads it: a string with 2 decimals."
+    return f'{value:.2f}'
+
+
+def session_figures(session):
+    "The figures of a cash session that the screen shows."
+    return {
+        'id': session.id,
+        'name': session.rec_name,
+        'start_amount': amount(session.start_amount),
+        'cash_balance': amount(session.balance),
+        'expected': amount(session.expected_amount),
+        }
+
+
+def catalogue(user):
+    """The catalogue of user's till (res.user.sale_point), in the user's
+    context: see API.md."""
+    pool = Pool()
+    Session = pool.get('sale.point.cash.session')
+    Method = pool.get('sale.point.payment.method')
+    point = user.sale_point
+    company = point.company
+    currency = company.currency
+    products = _products(point)
+    allergens = _allergen_names()
+    categories = {c for p in products for c in p.categories_all}
+    return {
+        'user': {
+            'id': user.id, 'name': user.rec_name,
+            'max_discount': str(user.caisse_max_discount),
+            },
+        'company': {
+            'id': company.id, 'name': company.rec_name,
+            'currency': {'symbol': currency.symbol,
+                'digits': currency.digits},
+            },
+        'point': {
+            'id': point.id, 'name': point.rec_name,
+            'tax_included': point.tax_included,
+            'van': _is_van(point),
+            'weight_prefix': point.weight_prefix or None,
+            'price_prefix': point.price_prefix or None,
+            },
+        'session': session_figures(Session.get_current(point)),
+        'methods': [{'id': m.id, 'name': m.name, 'cash': m.cash}
+            for m in Method.search([('company', '=', company.id)])],
+        'categories': [{'id': c.id, 'name': c.rec_name}
+            for c in sorted(categories, key=lambda c: c.rec_name)],
+        'products': [_product(point, p, allergens) for p in products],
+        'stops': _stops(point),
+        }
+
+
+def _products(point):
+    "The products that the till sells, with a price."
+    pool = Pool()
+    Product = pool.get('product.product')
+    with Transaction().set_context(company=point.company.id):
+        products = Product.search([
+                ('salable', '=', True),
+                ('type', '!=', 'service'),
+                ], order=[('rec_name', 'ASC')])
+    price = 'gross_price_used' if point.tax_included else 'list_price_used'
+    return [p for p in products if getattr(p, price) is not None]
+
+
+def _allergen_names():
+    "{key: French name} of the allergens."
+    Template = Pool().get('product.template')
+    return dict(Template.fields_get(['allergens'])['allergens']['selection'])
+
+
+def _product(point, product, allergens):
+    "A product as the screen shows it; allergens: {key: name}."
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    Line = pool.get('sale.point.sale.line')
+    weighed = (product.sale_uom.category.id
+        == ModelData.get_id('product', 'uom_cat_weight'))
+    price = (product.gross_price_used if point.tax_included
+        else product.list_price_used)
+    template = product.template
+    return {
+        'id': product.id,
+        'name': product.name,
+        'code': product.code or None,
+        'barcodes': [i.code for i in product.identifiers if i.type == 'ean'],
+        'scale_code': next((i.code for i in product.identifiers
+                    if i.type == 'scale'), None),
+        'price': f'{price:.2f}',
+        'unit': product.sale_uom.symbol,
+        'weighed': weighed,
+        'digits': product.sale_uom.digits,
+        # the decimals of the unit price of a line, to which a discount
+        # rounds it
+        'price_digits': (Line.unit_gross_price if point.tax_included
+            else Line.unit_list_price).digits[1],
+        'max_quantity': float(point.max_weight) if weighed else None,
+        'categories': [c.id for c in product.categories_all],
+        'organic': bool(template.organic),
+        'allergens': [allergens.get(a, a) for a in template.allergens or []],
+        'producer': template.producer.rec_name if template.producer else None,
+        'image': None,
+        }
+
+
+def _is_van(point):
+    """Whether point is the till of a round (cocagne_tournees), which its
+    cashier may not read."""
+    try:
+        Round = Pool().get('cocagne.round')
+    except KeyError:
+        return False
+    with without_check_access():
+        return bool(Round.search([('sale_point', '=', point.id)], limit=1))
+
+
+def _stops(point):
+    "The stops, in order, of the runs on the road of point's rounds."
+    try:
+        Stop = Pool().get('cocagne.round.run.stop')
+    except KeyError:
+        return []
+    with without_check_access():
+        stops = Stop.search([
+                ('run.round.sale_point', '=', point.id),
+                ('run.state', 'in', SELLING_STATES),
+                ('run.company', '=', point.company.id),
+                ])
+        return [{'id': s.id, 'name': s.rec_name} for s in stops]
