@@ -36,7 +36,7 @@ def catalogue(user):
     currency = company.currency
     products = _products(point)
     allergens = _allergen_names()
-    categories = {c for p in products for c in p.categories_all}
+    categories = {c for p, _ in products for c in _shelves(p)}
     return {
         'user': {
             'id': user.id, 'name': user.rec_name,
@@ -59,22 +59,38 @@ def catalogue(user):
             for m in Method.search([('company', '=', company.id)])],
         'categories': [{'id': c.id, 'name': c.rec_name}
             for c in sorted(categories, key=lambda c: c.rec_name)],
-        'products': [_product(point, p, allergens) for p in products],
+        'products': [_product(point, p, price, allergens)
+            for p, price in products],
         'stops': _stops(point),
         }
 
 
 def _products(point):
-    "The products that the till sells, with a price."
+    "[(product, price)] of the products that the till sells at a price."
     pool = Pool()
     Product = pool.get('product.product')
+    Sale = pool.get('sale.point.sale')
+    Line = pool.get('sale.point.sale.line')
     with Transaction().set_context(company=point.company.id):
         products = Product.search([
                 ('salable', '=', True),
                 ('type', '!=', 'service'),
                 ], order=[('rec_name', 'ASC')])
-    price = 'gross_price_used' if point.tax_included else 'list_price_used'
-    return [p for p in products if getattr(p, price) is not None]
+    # priced as a ticket line prices them (the gross price, or the list
+    # price and the taxes)
+    sale = Sale(point=point, date=Sale.default_date())
+    result = []
+    for product in products:
+        line = Line(sale=sale, product=product)
+        line.on_change_product()
+        if line.unit_price is not None:
+            result.append((product, line.unit_price))
+    return result
+
+
+def _shelves(product):
+    "The categories of product that are shelves, not accounting ones."
+    return [c for c in product.categories_all if not c.accounting]
 
 
 def _allergen_names():
@@ -83,15 +99,13 @@ def _allergen_names():
     return dict(Template.fields_get(['allergens'])['allergens']['selection'])
 
 
-def _product(point, product, allergens):
-    "A product as the screen shows it; allergens: {key: name}."
+def _product(point, product, price, allergens):
+    "A product at price as the screen shows it; allergens: {key: name}."
     pool = Pool()
     ModelData = pool.get('ir.model.data')
     Line = pool.get('sale.point.sale.line')
     weighed = (product.sale_uom.category.id
         == ModelData.get_id('product', 'uom_cat_weight'))
-    price = (product.gross_price_used if point.tax_included
-        else product.list_price_used)
     template = product.template
     return {
         'id': product.id,
@@ -109,7 +123,7 @@ def _product(point, product, allergens):
         'price_digits': (Line.unit_gross_price if point.tax_included
             else Line.unit_list_price).digits[1],
         'max_quantity': float(point.max_weight) if weighed else None,
-        'categories': [c.id for c in product.categories_all],
+        'categories': [c.id for c in _shelves(product)],
         'organic': bool(template.organic),
         'allergens': [allergens.get(a, a) for a in template.allergens or []],
         'producer': template.producer.rec_name if template.producer else None,

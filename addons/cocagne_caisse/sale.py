@@ -62,9 +62,18 @@ class POSSale(metaclass=PoolMeta):
         Session = pool.get('sale.point.cash.session')
         Method = pool.get('sale.point.payment.method')
         Payment = pool.get('sale.point.payment')
+        Sequence = pool.get('ir.sequence.strict')
+        Period = pool.get('account.period')
         key = values.get('key')
         if not key:
             raise TicketError(gettext('cocagne_caisse.msg_ticket_no_key'))
+        date = (dt.date.fromisoformat(values['date'])
+            if values.get('date') else cls.default_date())
+        # numbering the ticket and its account move locks their strict
+        # sequences: locked first, trytond restarts the transaction before
+        # the ticket is built rather than once for each while it is posted
+        period = Period.find(point.company, date=date)
+        Sequence.lock([point.sequence, period.move_sequence_used])
         recorded = cls.search([
                 ('company', '=', point.company.id),
                 ('caisse_key', '=', key),
@@ -81,8 +90,7 @@ class POSSale(metaclass=PoolMeta):
         if not values.get('lines'):
             raise TicketError(gettext('cocagne_caisse.msg_ticket_empty'))
         ticket = cls(company=point.company, point=point, caisse_key=key,
-            date=(dt.date.fromisoformat(values['date'])
-                if values.get('date') else cls.default_date()))
+            date=date)
         ticket.lines = cls._caisse_lines(ticket, values['lines'])
         if values.get('stop') and 'round_stop' in cls._fields:
             ticket.round_stop = values['stop']

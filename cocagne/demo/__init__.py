@@ -11,8 +11,8 @@ lyon each see their own garden only.
 from proteus import Model, config
 
 from . import (
-    catering, grants, network, places, producers, products, sites, tournees,
-    transformation, workforce)
+    caisse, catering, grants, network, places, producers, products, sites,
+    tournees, transformation, workforce)
 from .common import activated, company_context
 
 __all__ = ['load']
@@ -20,15 +20,17 @@ __all__ = ['load']
 
 def loaded():
     """Whether the demo is completely loaded: every garden has insertion
-    employees (counted without the record rules) and, with
-    cocagne_transformation, the kitchen has its plan (the last step)."""
+    employees (counted without the record rules), with
+    cocagne_transformation the kitchen has its plan, and with cocagne_caisse
+    the shop's till its tickets (the last step)."""
     Company = Model.get('company.company')
     codes = [g[1] for g in network.GARDENS]
     companies = Company.find([('network_code', 'in', codes)])
     return (len(companies) == len(codes)
         and all(c.insertion_employee_count for c in companies)
         and (not activated('cocagne_transformation')
-            or catering.loaded()))
+            or catering.loaded())
+        and (not activated('cocagne_caisse') or caisse.loaded()))
 
 
 def load(database, config_file, progress=print):
@@ -73,4 +75,7 @@ def load(database, config_file, progress=print):
     if activated('cocagne_transformation'):
         progress("Restaurant et traiteur des Tables de Cocagne…")
         catering.load_catering(gardens)
+    if activated('cocagne_caisse'):
+        progress("Caisse de la boutique de Thorigné…")
+        caisse.load_caisse(gardens)
     progress("Démo chargée")

@@ -58,12 +58,14 @@ def setup_till(company):
     category, = Category.create([{'name': "Épicerie", 'accounting': True,
                 'account_revenue': revenue.id,
                 'customer_taxes': [('add', [tax.id])]}])
+    vegetables, = Category.create([{'name': "Légumes"}])
     kg, = Uom.search([('symbol', '=', 'kg')])
     unit, = Uom.search([('symbol', '=', 'u')])
     carrots, jam = Template.create([{
                 'name': "Carottes", 'type': 'goods', 'company': company.id,
                 'default_uom': kg.id, 'salable': True, 'sale_uom': kg.id,
                 'account_category': category.id, 'organic': True,
+                'categories': [('add', [vegetables.id])],
                 'list_price': Decimal('2.2749'),
                 'gross_price': Decimal('2.40'),
                 'products': [('create', [{'identifiers': [('create', [{
@@ -286,7 +288,7 @@ class CocagneCaisseTestCase(
         self.assertEqual([m['name'] for m in data['methods']],
             ["Carte bancaire", "Espèces"])
         category, = data['categories']
-        self.assertEqual(category['name'], "Épicerie")
+        self.assertEqual(category['name'], "Légumes")
         products = {p['name']: p for p in data['products']}
         self.assertEqual(products["Carottes"] | {'id': 0}, {
                 'id': 0, 'name': "Carottes", 'code': None, 'barcodes': [],
