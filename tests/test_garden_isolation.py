@@ -223,3 +223,14 @@ def test_rounds_demo(gardens):
             ('origin', 'like', 'cocagne.round.run.line,%')],
         0, None, None, {})
     assert losses
+
+
+# the records of the shop's till that the demo gives to the Rennes garden
+TILLS = ['sale.point.sale', 'sale.point.cash.transfer']
+
+
+@pytest.mark.parametrize('model', TILLS)
+def test_tills_stay_in_their_garden(admin, model):
+    """Rennes's tickets and the cash transfers of its tills (the gaps of the
+    counts) are invisible to the Doubs team"""
+    assert_module_isolated(admin, 'cocagne_caisse', 'rennes', model)

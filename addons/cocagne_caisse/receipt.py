@@ -3,7 +3,7 @@ by email: lines, discounts, VAT per rate, payments and change."""
 from decimal import Decimal
 from email.message import EmailMessage
 
-from trytond.config import config
+from trytond import config
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.sendmail import send_message_transactional

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
+from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
@@ -21,7 +22,7 @@ def tender_error(error, cls=TicketError):
     return cls(gettext(f'cocagne_caisse.msg_{error.key}', **error.values))
 
 
-class POSSale(metaclass=PoolMeta):
+class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
     caisse_key = fields.Char(
         "Screen Key", readonly=True, strip=False,
@@ -60,8 +61,6 @@ class POSSale(metaclass=PoolMeta):
         refused raises a TicketError and records nothing."""
         pool = Pool()
         Session = pool.get('sale.point.cash.session')
-        Method = pool.get('sale.point.payment.method')
-        Payment = pool.get('sale.point.payment')
         Sequence = pool.get('ir.sequence.strict')
         Period = pool.get('account.period')
         key = values.get('key')
@@ -94,7 +93,23 @@ class POSSale(metaclass=PoolMeta):
         ticket.lines = cls._caisse_lines(ticket, values['lines'])
         if values.get('stop') and 'round_stop' in cls._fields:
             ticket.round_stop = values['stop']
-        payments = values.get('payments') or []
+        cls._caisse_payments(ticket, values.get('payments') or [])
+        ticket.save()
+        with without_check_access():
+            # the screen posts the ticket as it pays it, on the cashier's
+            # behalf: tickets are not left for someone with posting rights
+            cls.process([ticket])
+            cls.post([ticket])
+        return ticket, ticket.caisse_change, False
+
+    @classmethod
+    def _caisse_payments(cls, ticket, payments):
+        """Set the payments of ticket from the screen's payments (the cash
+        given) and the change given back."""
+        pool = Pool()
+        Method = pool.get('sale.point.payment.method')
+        Payment = pool.get('sale.point.payment')
+        point = ticket.point
         methods = {m.id: m for m in Method.search([
                     ('company', '=', point.company.id),
                     ('id', 'in', [p['method'] for p in payments]),
@@ -111,13 +126,6 @@ class POSSale(metaclass=PoolMeta):
         except tender.TenderError as error:
             raise tender_error(error)
         ticket.payments = [Payment(method=m, amount=a) for m, a in amounts]
-        ticket.save()
-        with without_check_access():
-            # the screen posts the ticket as it pays it, on the cashier's
-            # behalf: tickets are not left for someone with posting rights
-            cls.process([ticket])
-            cls.post([ticket])
-        return ticket, ticket.caisse_change, False
 
     @classmethod
     def _caisse_lines(cls, ticket, lines):
@@ -161,11 +169,7 @@ class POSSale(metaclass=PoolMeta):
 class POSSaleLine(metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
     discount = fields.Numeric(
-        "Discount", digits=(1, 4),
-        domain=['OR',
-            ('discount', '=', None),
-            [('discount', '>=', 0), ('discount', '<=', 1)],
-            ],
+        "Discount", digits=(1, 4), domain=tender.rate_domain('discount'),
         states={
             'readonly': Eval('sale_state') != 'open',
             },

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.cocagne_base.garden import GardenOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
@@ -50,7 +51,7 @@ class CashSession(metaclass=PoolMeta):
         return gap, self.get_current(self.point)
 
 
-class CashTransfer(metaclass=PoolMeta):
+class CashTransfer(GardenOwnedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.cash.transfer'
     reason = fields.Char(
         "Reason",

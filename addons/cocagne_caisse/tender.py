@@ -15,6 +15,11 @@ class TenderError(Exception):
         self.key, self.values = key, values
 
 
+def rate_domain(name):
+    "The domain of a rate field: empty, or from 0 to 1."
+    return ['OR', (name, '=', None), [(name, '>=', 0), (name, '<=', 1)]]
+
+
 def discounted(price, discount, digits=4):
     "price less the discount rate, rounded half up to digits decimals."
     discount = Decimal(discount or 0)

@@ -7,6 +7,8 @@ from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .tender import rate_domain
+
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
@@ -54,12 +56,6 @@ class Group(metaclass=PoolMeta):
     __name__ = 'res.group'
     caisse_max_discount = fields.Numeric(
         "Maximum Discount on the Till", digits=(1, 4),
-        domain=['OR',
-            ('caisse_max_discount', '=', None),
-            [
-                ('caisse_max_discount', '>=', 0),
-                ('caisse_max_discount', '<=', 1),
-                ],
-            ],
+        domain=rate_domain('caisse_max_discount'),
         help="The largest discount rate that the members of the group may "
         "give on a line of the cashier screen.")

@@ -11,6 +11,8 @@ from trytond.modules.cocagne_caisse import tender
 from trytond.modules.cocagne_caisse.catalogue import catalogue
 from trytond.modules.cocagne_caisse.exceptions import (
     CountError, DiscountError, SessionClosedError, TicketError)
+from trytond.modules.cocagne_tournees.exceptions import VanStockError
+from trytond.modules.cocagne_tournees.tests.test_module import create_round
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
@@ -304,6 +306,46 @@ class CocagneCaisseTestCase(
                 ["Fruits à coque"], None))
         self.assertEqual(data['session']['start_amount'], '0.00')
         self.assertEqual(data['stops'], [])
+
+    @with_transaction()
+    def test_van_stop(self):
+        """At a van's till, the catalogue lists the stops of its run on the
+        road; a ticket counts at its stop, and never sells more than the van
+        loaded"""
+        pool = Pool()
+        Run = pool.get('cocagne.round.run')
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        User = pool.get('res.user')
+        Date = pool.get('ir.date')
+        company = create_company()
+        with set_company(company):
+            point, (cash, card), carrots, jam = setup_till(company)
+            round_ = create_round(company)
+            # the van's till sells from the van
+            point.storage_location = round_.van.storage_location
+            point.save()
+            round_.sale_point = point
+            round_.save()
+            run, = Run.create([{'round': round_.id, 'date': Date.today(),
+                        'lines': [('create', [{'product': carrots.id,
+                                        'loaded_quantity': 10}])]}])
+            Run.load([run])
+            Run.start([run])
+            User.write([User(Transaction().user)],
+                {'sale_point': point.id})
+            data = catalogue(User(Transaction().user))
+            self.assertTrue(data['point']['van'])
+            self.assertEqual([s['id'] for s in data['stops']],
+                [s.id for s in run.stops])
+            session = Session.get_current(point)
+            stop = run.stops[1]
+            sale, _, _ = Sale.ring_up(point, ticket(session,
+                    [(carrots, 4, 0)], [(cash, '10')], stop=stop.id))
+            self.assertEqual(sale.round_stop, stop)
+            with self.assertRaises(VanStockError):
+                Sale.ring_up(point, ticket(session, [(carrots, 7, 0)],
+                        [(cash, '20')], stop=stop.id))
 
 
 del ModuleTestCase
