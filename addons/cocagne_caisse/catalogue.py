@@ -19,6 +19,8 @@ def session_figures(session):
     return {
         'id': session.id,
         'name': session.rec_name,
+        'opened': session.create_date.date().isoformat()
+        if session.create_date else None,
         'start_amount': amount(session.start_amount),
         'cash_balance': amount(session.balance),
         'expected': amount(session.expected_amount),

@@ -197,10 +197,10 @@ def session(request, pool, user):
 
 
 def session_summary(point):
+    "The figures of point's open session and its tickets."
     pool = Pool()
     Session = pool.get('sale.point.cash.session')
     Sale = pool.get('sale.point.sale')
-    Type = pool.get('sale.point.cash.transfer.type')
     current = Session.get_current(point)
     tickets = Sale.search([
             ('point', '=', point.id),
@@ -208,9 +208,7 @@ def session_summary(point):
             ('create_date', '>=', current.create_date),
             ])
     return dict(session_figures(current),
-        sales=len(tickets), total=amount(sum(t.total for t in tickets)),
-        transfer_types=[{'id': t.id, 'name': t.rec_name}
-            for t in Type.search([('company', '=', point.company.id)])])
+        sales=len(tickets), total=amount(sum(t.total for t in tickets)))
 
 
 @app.route(PREFIX + '/api/session/close', methods={'POST'})

@@ -331,7 +331,10 @@
   function renderHeader() {
     const {point, session, user} = state.catalogue;
     $('#point-name').textContent = point.name;
-    $('#session-name').textContent = `Session ${session.name}`;
+    $('#session-name').textContent = session.opened
+      ? `Session n° ${session.id} ouverte le ${
+        new Date(session.opened).toLocaleDateString('fr-FR')}`
+      : `Session ${session.name}`;
     $('#cashier').textContent = user.name;
     renderStops();
   }
