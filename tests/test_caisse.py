@@ -1,7 +1,8 @@
 """The cashier screen in a browser, on the served demo: the cashier of the
 Rennes producers' shop rings up five items (two weighed on the screen, one
-from the scale's price barcode, one scanned) and pays cash plus card; then
-rings up three tickets without network, sent once when it returns.
+from the scale's price barcode, one scanned; an unknown code refused) and
+pays cash plus card with a double click, recorded once; then rings up
+three tickets without network, sent once when it returns.
 
 Set COCAGNE_SCREENSHOTS to a folder to keep a screenshot of the screen."""
 import json
@@ -54,6 +55,12 @@ def catalogue(page):
         {{credentials: 'same-origin'}}).then((r) => r.json())""")
 
 
+def tickets(admin, point):
+    "The number of tickets of the till point."
+    return len(admin('model.sale.point.sale.search', [('point', '=', point)],
+            0, None, None, {}))
+
+
 def weigh(page, product, weight):
     page.locator(f'[data-test=tile][data-product="{product}"]').click()
     page.locator('[data-test=weight]').fill(weight)
@@ -65,15 +72,16 @@ def scan(page, code):
     page.locator('[data-test=scan]').press('Enter')
 
 
-def pay(page, payments):
-    """Pay with payments [(method, amount or None: the rest)], validate and
-    return the end dialog."""
+def pay(page, payments, double_click=False):
+    """Pay with payments [(method, amount or None: the rest)] and validate
+    (with an impatient double click)."""
     page.locator('[data-test=pay]').click()
     for method, amount in payments:
         if amount is not None:
             page.locator('[data-test=amount]').fill(amount)
         page.locator(f'[data-test=method][data-method="{method}"]').click()
-    page.locator('[data-test=validate]').click()
+    validate = page.locator('[data-test=validate]')
+    validate.dblclick() if double_click else validate.click()
 
 
 def test_ring_up_and_pay(screen, admin):
@@ -100,6 +108,10 @@ def test_ring_up_and_pay(screen, admin):
     page.locator(
         f'[data-test=tile][data-product="{by_unit[0]["id"]}"]').click()
     scan(page, scanned[0]['barcodes'][0])
+    # a code of no product of the till is refused, named
+    scan(page, '4006381333931')
+    expect(page.locator('[data-test=message]')).to_contain_text(
+        "Code-barres inconnu : 4006381333931")
     expect(page.locator('[data-test=line]')).to_have_count(5)
     total = Decimal(page.locator('[data-test=total]').get_attribute(
             'data-amount'))
@@ -107,9 +119,12 @@ def test_ring_up_and_pay(screen, admin):
 
     if shots := os.environ.get('COCAGNE_SCREENSHOTS'):
         page.screenshot(path=str(Path(shots) / 'caisse.png'))
-    pay(page, [(methods["Espèces"], '10'), (methods["Carte bancaire"], None)])
+    before = tickets(admin, data['point']['id'])
+    pay(page, [(methods["Espèces"], '10'), (methods["Carte bancaire"], None)],
+        double_click=True)
     number = page.locator('[data-test=done-number]')
     expect(number).to_be_visible(timeout=20_000)
+    assert tickets(admin, data['point']['id']) == before + 1
 
     sale, = admin('model.sale.point.sale.search_read',
         [('number', '=', number.inner_text().strip())], 0, None, None,
