@@ -91,6 +91,12 @@ def cashier(func):
 
     @wraps(func)
     def logged_in(request, pool, **kwargs):
+        try:
+            # the routes serve every database: those with the module only
+            pool.get('cocagne.caisse.receipt', type='report')
+        except KeyError:
+            return answer({'error': "no cashier screen"},
+                HTTPStatus.NOT_FOUND)
         if not request.user_id:
             return answer({'error': "login required", 'login': True},
                 HTTPStatus.UNAUTHORIZED)
