@@ -5,8 +5,7 @@ the road. Read in a few queries, whatever the number of products."""
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-# the runs whose van is out selling (cocagne_tournees)
-SELLING_STATES = ['loaded', 'on_road']
+from .product import sold_by_weight
 
 
 def amount(value):
@@ -103,11 +102,8 @@ def _allergen_names():
 
 def _product(point, product, price, allergens):
     "A product at price as the screen shows it; allergens: {key: name}."
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    Line = pool.get('sale.point.sale.line')
-    weighed = (product.sale_uom.category.id
-        == ModelData.get_id('product', 'uom_cat_weight'))
+    Line = Pool().get('sale.point.sale.line')
+    weighed = sold_by_weight(product)
     template = product.template
     return {
         'id': product.id,
@@ -150,6 +146,8 @@ def _stops(point):
         Stop = Pool().get('cocagne.round.run.stop')
     except KeyError:
         return []
+    # cocagne_tournees is an extra: imported only when it is activated
+    from trytond.modules.cocagne_tournees.pos import SELLING_STATES
     with without_check_access():
         stops = Stop.search([
                 ('run.round.sale_point', '=', point.id),

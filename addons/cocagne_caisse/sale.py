@@ -15,6 +15,7 @@ from trytond.transaction import without_check_access
 
 from . import tender
 from .exceptions import DiscountError, SessionClosedError, TicketError
+from .product import sold_by_weight
 
 
 def tender_error(error, cls=TicketError):
@@ -134,8 +135,6 @@ class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
         Product = pool.get('product.product')
         Line = pool.get('sale.point.sale.line')
         User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        weight = ModelData.get_id('product', 'uom_cat_weight')
         products = {p.id: p for p in Product.search([
                     ('id', 'in', [l['product'] for l in lines]),
                     ('salable', '=', True),
@@ -149,7 +148,7 @@ class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
                         'cocagne_caisse.msg_product_unknown',
                         product=values['product']))
             quantity = values.get('quantity')
-            weighed = product.sale_uom.category.id == weight
+            weighed = sold_by_weight(product)
             discount = Decimal(str(values.get('discount') or 0))
             try:
                 tender.check_quantity(quantity,

@@ -30,10 +30,7 @@ class User(metaclass=PoolMeta):
 
     @fields.depends('company', 'sale_point')
     def on_change_company(self):
-        try:
-            super().on_change_company()
-        except AttributeError:
-            pass
+        super().on_change_company()
         if self.sale_point and self.sale_point.company != self.company:
             self.sale_point = None
 
