@@ -72,13 +72,17 @@ class Receipt(Report):
         return [{'method': m.name, 'amount': money(a)} for m, a in received]
 
 
+def render(ticket_id):
+    "The HTML of the receipt of the ticket of id ticket_id."
+    Report = Pool().get('cocagne.caisse.receipt', type='report')
+    _, content, _, _ = Report.execute([ticket_id], {})
+    return content.decode('utf-8') if isinstance(content, bytes) else content
+
+
 def send(ticket, to):
     """Send the receipt of ticket by email to the address to, once the
     transaction commits."""
-    Report = Pool().get('cocagne.caisse.receipt', type='report')
-    _, content, _, _ = Report.execute([ticket.id], {})
-    if isinstance(content, bytes):
-        content = content.decode('utf-8')
+    content = render(ticket.id)
     message = EmailMessage()
     message['From'] = config.get('email', 'from')
     message['To'] = to

@@ -130,7 +130,7 @@ def sale(request, pool, user):
     if values.get('email'):
         check_email(values['email'])
     try:
-        ticket, change, duplicate = Sale.ring_up(point, values)
+        ticket, duplicate = Sale.ring_up(point, values)
     except UserError:
         # the same ticket sent twice at once: the first request recorded it
         Transaction().rollback()
@@ -139,12 +139,12 @@ def sale(request, pool, user):
         if not recorded:
             raise
         (ticket,), duplicate = recorded, True
-        change = ticket.caisse_change
     if values.get('email') and not duplicate:
         send_receipt(ticket, values['email'])
     return answer({
             'id': ticket.id, 'number': ticket.number,
-            'total': amount(ticket.total), 'change': amount(change or 0),
+            'total': amount(ticket.total),
+            'change': amount(ticket.caisse_change or 0),
             'receipt': receipt_url(ticket),
             'duplicate': duplicate,
             })
@@ -171,10 +171,7 @@ def send_receipt(ticket, to):
 @cashier
 def receipt_page(request, pool, user, ticket_id):
     "The ticket to print; ?print=1 opens the browser's printing."
-    Report = pool.get('cocagne.caisse.receipt', type='report')
-    _, content, _, _ = Report.execute([ticket_id], {})
-    if isinstance(content, bytes):
-        content = content.decode('utf-8')
+    content = receipt.render(ticket_id)
     if request.args.get('print'):
         content = content.replace('</body>',
             '<script>window.addEventListener("load", '

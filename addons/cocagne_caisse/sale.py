@@ -56,7 +56,8 @@ class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
     @classmethod
     def ring_up(cls, point, values):
         """Record, pay and post the ticket of values (the cashier screen's
-        sale, see API.md) at point; return (ticket, change, duplicate).
+        sale, see API.md) at point; return the ticket, with the change
+        given back, and whether its key was recorded before.
 
         A ticket whose key was recorded is returned as it stands. Anything
         refused raises a TicketError and records nothing."""
@@ -80,7 +81,7 @@ class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
                 ], limit=1)
         if recorded:
             ticket, = recorded
-            return ticket, ticket.caisse_change, True
+            return ticket, True
         session = Session.get_current(point)
         if values.get('session') and values['session'] != session.id:
             closed = Session(values['session'])
@@ -101,7 +102,7 @@ class POSSale(GardenOwnedMixin, metaclass=PoolMeta):
             # behalf: tickets are not left for someone with posting rights
             cls.process([ticket])
             cls.post([ticket])
-        return ticket, ticket.caisse_change, False
+        return ticket, False
 
     @classmethod
     def _caisse_payments(cls, ticket, payments):
