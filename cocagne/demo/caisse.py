@@ -9,11 +9,13 @@ today's is open, with the first tickets of the morning. Random but seeded:
 the same day gives the same demo."""
 import datetime as dt
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from proteus import Model
 from proteus.config import get_config
 from stdnum import ean
+
+from trytond.modules.cocagne_caisse.tender import discounted
 
 from ..config import PRICE_DECIMAL
 from . import tills
@@ -35,8 +37,6 @@ TICKETS, MORNING, LINES = 28, 6, (1, 5)
 PAYMENTS = {"Espèces": 0.45, "Carte bancaire": 0.45, "Chèque": 0.05,
     "Titres-restaurant": 0.05}
 SHORT = Decimal('-0.50')
-# the step of the prices of the demo's products (2,20 €)
-PRICE = Decimal(1).scaleb(-PRICE_DECIMAL)
 
 
 def loaded():
@@ -55,9 +55,10 @@ def load_caisse(gardens):
         load_fiscalyear(company, today() - dt.timedelta(days=1))
         till = _till(company)
         _cashiers(till)
-        _codes(company)
+        shop_products = _products(company)
+        _codes(shop_products)
         rng = random.Random(SEED)
-        products = _shelf(company, till)
+        products = _shelf(till, shop_products)
         methods = [m for m in tills.load_methods(company)
             if m.name in PAYMENTS]
         yesterday = today() - dt.timedelta(days=1)
@@ -92,14 +93,18 @@ def _cashiers(till):
     group.save()
 
 
-def _codes(company):
-    """The scale codes of the garden's products sold by weight, and an EAN
-    for its products sold by the unit that have none."""
+def _products(company):
+    "The garden's own goods for sale."
     Product = Model.get('product.product')
-    Identifier = Model.get('product.identifier')
-    products = Product.find([('template.company', '=', company.id),
+    return Product.find([('template.company', '=', company.id),
             ('salable', '=', True), ('type', '=', 'goods')],
         order=[('id', 'ASC')])
+
+
+def _codes(products):
+    """The scale codes of the products sold by weight, and an EAN for
+    those sold by the unit, where they have none."""
+    Identifier = Model.get('product.identifier')
     new = []
     for serial, product in enumerate(products, 1):
         if product.identifiers:
@@ -115,12 +120,8 @@ def _codes(company):
     Identifier.save(new)
 
 
-def _shelf(company, till):
-    "{product: (gross price, unit price, unit)} of the shop's products."
-    Product = Model.get('product.product')
-    products = Product.find([('template.company', '=', company.id),
-            ('salable', '=', True), ('type', '=', 'goods')],
-        order=[('id', 'ASC')])
+def _shelf(till, products):
+    "{product: (gross price, unit price, unit)} of products on till."
     prices = tills.prices(till, products, today())
     return {p: (*prices[p], p.default_uom.symbol) for p in products
         if prices[p][0] is not None}
@@ -140,8 +141,8 @@ def _ring_up(company, till, date, count, products, methods, rng, config):
                 else rng.randint(1, 3))
             discount = CASHIER_DISCOUNT if rng.random() < 0.08 else 0
             if discount:
-                gross = (gross * (1 - discount)).quantize(PRICE, ROUND_HALF_UP)
-                price = (price * (1 - discount)).quantize(PRICE, ROUND_HALF_UP)
+                gross = discounted(gross, discount, PRICE_DECIMAL)
+                price = discounted(price, discount, PRICE_DECIMAL)
             lines.append({'product': product.id, 'quantity': quantity,
                     'unit_gross_price': gross, 'unit_list_price': price,
                     'base_price': products[product][0],
