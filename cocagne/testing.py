@@ -8,16 +8,32 @@ The plugin makes pytest behave like trytond's own unittest runner:
 * ``scenario_*.rst`` files run as trytond's ``load_doc_tests`` runs them:
   same option flags (STRIP_DECIMAL on SQLite), set-up/tear-down dropping the
   database, one run per globals dict of an optional ``scenario_*.json``.
+
+It also
+
+* marks ``backend_independent`` the tests of a module's ``tests/`` folder
+  that use no database: all but its scenarios and trytond's database test
+  cases (``_DBTestCase``: ModuleTestCase, RouteTestCase, StackTestMixin's
+  cases…). ``.ci/run`` runs them on SQLite only (``-m "not
+  backend_independent"`` on PostgreSQL);
+* on PostgreSQL with ``DB_CACHE=postgresql://…`` (what ``run()`` sets),
+  keeps trytond's cached databases as template databases named after the
+  code (``cocagne_tpl_<code_hash()>_<modules>``): a restore is a ``CREATE
+  DATABASE … TEMPLATE``, and a template of other code is never reused.
 """
 import doctest
 import hashlib
 import importlib
 import importlib.util
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import unittest
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -128,6 +144,165 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f'scenario {self.name}'
 
 
+BACKEND_INDEPENDENT = 'backend_independent'
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', f'{BACKEND_INDEPENDENT}: a test of '
+        "a module's tests/ folder that uses no database (set by "
+        'cocagne.testing; .ci/run runs them on SQLite only)')
+    if os.environ.get('DB_CACHE', '').startswith('postgresql://'):
+        from trytond import backend
+        if backend.name == 'postgresql':
+            from trytond.tests import test_tryton
+            test_tryton._pg_restore = restore_template
+            test_tryton._pg_dump = dump_template
+
+
+def pytest_sessionstart(session):
+    if os.environ.get('DB_CACHE', '').startswith('postgresql://'):
+        from trytond import backend
+        if backend.name == 'postgresql':
+            drop_stale_templates()
+
+
+def backend_independent(item):
+    """Whether item is a test of a module's tests/ folder other than a
+    scenario or a test of trytond's database test cases (_DBTestCase)."""
+    if isinstance(item, ScenarioItem) or dotted_name(item.path) is None:
+        return False
+    from trytond.tests.test_tryton import _DBTestCase
+    cls = getattr(item, 'cls', None)
+    return not (cls and issubclass(cls, _DBTestCase))
+
+
+@pytest.hookimpl(tryfirst=True)   # before -m deselects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if backend_independent(item):
+            item.add_marker(BACKEND_INDEPENDENT)
+
+
+# Template databases of the PostgreSQL cache. trytond's own (DB_CACHE=
+# postgresql://…) are named after the modules only, so a template of older
+# code would be reused, and seen by every tool that lists the databases.
+# These are named after the code too, flagged IS_TEMPLATE (trytond lists no
+# template), and carry in their comment when a run last used them: a run
+# drops those of other code unused for TEMPLATE_TTL (as run() does for the
+# cache folders), so that concurrent runs of other code keep theirs.
+TEMPLATE_PREFIX = 'cocagne_tpl_'
+TEMPLATE_TTL = 3600
+_USED = re.compile(r'cocagne test cache, used (\d+)$')
+
+
+@cache
+def _template_key():
+    return os.environ.get('COCAGNE_CODE_HASH') or code_hash()
+
+
+def template_name(cache_file):
+    """Template of trytond's cache_file (``<DB_CACHE>/test-<hash of the
+    modules' names>``) for this code."""
+    modules = cache_file.rsplit('-', 1)[-1][:20]
+    return f'{TEMPLATE_PREFIX}{_template_key()}_{modules}'
+
+
+@contextmanager
+def _server():
+    "A cursor on the server, in autocommit (as trytond's own cache uses)."
+    from trytond import backend
+    from trytond.transaction import Transaction
+    try:
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            yield transaction.connection.cursor()
+    finally:
+        backend.Database.clear_cache()   # trytond caches the database list
+
+
+def _exists(cursor, name):
+    cursor.execute('SELECT 1 FROM pg_database WHERE datname = %s', (name,))
+    return cursor.fetchone() is not None
+
+
+def _mark_used(cursor, name):
+    from psycopg.sql import SQL, Identifier, Literal
+    cursor.execute(SQL('COMMENT ON DATABASE {} IS {}').format(
+            Identifier(name),
+            Literal(f'cocagne test cache, used {int(time.time())}')))
+
+
+def _drop_template(cursor, name):
+    from psycopg import errors
+    from psycopg.sql import SQL, Identifier
+    cursor.execute(SQL('ALTER DATABASE {} IS_TEMPLATE false').format(
+            Identifier(name)))
+    try:
+        cursor.execute(SQL('DROP DATABASE {}').format(Identifier(name)))
+    except errors.ObjectInUse:   # a session of another run: keep it
+        cursor.execute(SQL('ALTER DATABASE {} IS_TEMPLATE true').format(
+                Identifier(name)))
+
+
+def restore_template(cache_file):
+    "trytond's _pg_restore: DB_NAME copied from this code's template."
+    from psycopg.sql import SQL, Identifier
+    from trytond.tests.test_tryton import DB_NAME
+    template = template_name(cache_file)
+    with _server() as cursor:
+        if not _exists(cursor, template):
+            return False
+        cursor.execute(SQL('DROP DATABASE IF EXISTS {}').format(
+                Identifier(DB_NAME)))
+        cursor.execute(SQL("CREATE DATABASE {} TEMPLATE {} ENCODING 'unicode'"
+                ).format(Identifier(DB_NAME), Identifier(template)))
+        _mark_used(cursor, template)
+    return True
+
+
+def dump_template(cache_file):
+    """trytond's _pg_dump: this code's template copied from DB_NAME, under
+    a name of its own first, so that a concurrent run building the same
+    one gets no error."""
+    from psycopg import errors
+    from psycopg.sql import SQL, Identifier
+    from trytond import backend
+    from trytond.tests.test_tryton import DB_NAME
+    template = template_name(cache_file)
+    backend.Database(DB_NAME).close()   # CREATE … TEMPLATE: no session left
+    with _server() as cursor:
+        if _exists(cursor, template):
+            return False
+        building = f'{template}_{os.getpid()}'
+        cursor.execute(SQL('CREATE DATABASE {} TEMPLATE {}').format(
+                Identifier(building), Identifier(DB_NAME)))
+        _mark_used(cursor, building)
+        cursor.execute(SQL('ALTER DATABASE {} IS_TEMPLATE true').format(
+                Identifier(building)))
+        try:
+            cursor.execute(SQL('ALTER DATABASE {} RENAME TO {}').format(
+                    Identifier(building), Identifier(template)))
+        except errors.DuplicateDatabase:
+            _drop_template(cursor, building)
+            return False
+    return True
+
+
+def drop_stale_templates():
+    """Drop the templates of other code that no run used for TEMPLATE_TTL
+    (never one without the comment of a run, nor one in use)."""
+    with _server() as cursor:
+        cursor.execute("SELECT datname, shobj_description(oid, 'pg_database') "
+            'FROM pg_database WHERE datname LIKE %s',
+            (TEMPLATE_PREFIX.replace('_', r'\_') + '%',))
+        for name, comment in cursor.fetchall():
+            used = _USED.match(comment or '')
+            if (not name.startswith(TEMPLATE_PREFIX + _template_key() + '_')
+                    and used
+                    and time.time() - int(used.group(1)) > TEMPLATE_TTL):
+                _drop_template(cursor, name)
+
+
 def code_hash():
     """Hash of what shapes a test database: module code, data, pins."""
     digest = hashlib.sha1()
@@ -156,7 +331,9 @@ def run(pytest_args=()):
 
     SQLite in memory unless TRYTOND_DATABASE__URI is a postgresql:// URI
     (then database DB_NAME=test_cocagne, created by trytond's test tools).
-    DB_CACHE defaults to .cache/trytond-<backend>-<hash of the code>.
+    DB_CACHE defaults to .cache/trytond-sqlite-<hash of the code> on SQLite,
+    to the server itself on PostgreSQL: template databases named after the
+    hash of the code (see restore_template).
     """
     env = dict(ENVIRON)
     uri = (env.get('TRYTOND_DATABASE__URI') or env.get('TRYTOND_DATABASE_URI')
@@ -166,12 +343,15 @@ def run(pytest_args=()):
     env.pop('TRYTOND_CONFIG', None)
     env.setdefault('DB_NAME', ':memory:' if backend == 'sqlite' else 'test_cocagne')
     if 'DB_CACHE' not in env:
-        cache_dir = REPO / '.cache' / f'trytond-{backend}-{code_hash()}'
+        env['COCAGNE_CODE_HASH'] = key = code_hash()
+        cache_dir = REPO / '.cache' / f'trytond-{backend}-{key}'
         # older caches go, but not those another run may still be using
         for old in cache_dir.parent.glob(f'trytond-{backend}-*'):
             if old != cache_dir and time.time() - old.stat().st_mtime > 3600:
                 shutil.rmtree(old, ignore_errors=True)
-        env['DB_CACHE'] = str(cache_dir)
+        # PostgreSQL: a copy of a template database takes about a second,
+        # pg_restore of a folder five or six (the plugin names them)
+        env['DB_CACHE'] = uri if backend == 'postgresql' else str(cache_dir)
     args = list(pytest_args)
     if not any(not a.startswith('-') and Path(REPO, a.split('::')[0]).exists()
             for a in args):
