@@ -12,9 +12,10 @@ The plugin makes pytest behave like trytond's own unittest runner:
 It also
 
 * marks ``backend_independent`` the tests of a module's ``tests/`` folder
-  that use no database: all but its scenarios and trytond's database test
-  cases (``_DBTestCase``: ModuleTestCase, RouteTestCase, StackTestMixin's
-  cases…). ``.ci/run`` runs them on SQLite only (``-m "not
+  that use no database: neither scenarios, nor trytond's database test
+  cases (``_DBTestCase``), nor in a file that imports trytond's test
+  database tools, Transaction, Pool or cocagne_base's tests/tools.py (see
+  backend_independent). ``.ci/run`` runs them on SQLite only (``-m "not
   backend_independent"`` on PostgreSQL);
 * on PostgreSQL with ``DB_CACHE=postgresql://…`` (what ``run()`` sets),
   keeps trytond's cached databases as template databases named after the
@@ -166,14 +167,28 @@ def pytest_sessionstart(session):
             drop_stale_templates()
 
 
+# what a test module that uses the database takes its tools from
+DATABASE_TOOLS = {'trytond.tests.test_tryton', 'trytond.tests.tools',
+    'trytond.transaction', 'trytond.pool',
+    'trytond.modules.cocagne_base.tests.tools'}
+
+
 def backend_independent(item):
-    """Whether item is a test of a module's tests/ folder other than a
-    scenario or a test of trytond's database test cases (_DBTestCase)."""
+    """Whether item is a test of a module's tests/ folder that uses no
+    database: not a scenario, nor of a trytond database test case
+    (_DBTestCase), nor in a file that takes anything from DATABASE_TOOLS
+    (a plain TestCase may build a database in its setUpClass)."""
     if isinstance(item, ScenarioItem) or dotted_name(item.path) is None:
         return False
     from trytond.tests.test_tryton import _DBTestCase
     cls = getattr(item, 'cls', None)
-    return not (cls and issubclass(cls, _DBTestCase))
+    if cls and issubclass(cls, _DBTestCase):
+        return False
+    module = getattr(item, 'module', None)
+    return module is not None and not any(
+        getattr(value, '__module__', None) in DATABASE_TOOLS
+        or getattr(value, '__name__', None) in DATABASE_TOOLS
+        for value in vars(module).values())
 
 
 @pytest.hookimpl(tryfirst=True)   # before -m deselects
