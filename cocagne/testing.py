@@ -177,10 +177,11 @@ def pytest_sessionstart(session):
 # keeps the catalog statistics of an empty database and that query went
 # from 0.5 s to 10 s along a build of the module stack (over 600 s in all,
 # more than the whole build on SQLite). So the table handler first runs
-# ANALYZE on the catalogs, every ANALYZE_EVERY seconds at most (0.3 s each
+# ANALYZE on the catalogs, every ANALYZE_EVERY seconds at most (0.5 s each
 # at worst on a loaded machine), in the build's own transaction: it samples
 # the rows that transaction added, which another session would not see
-# (they are not committed yet), and no such query took 0.3 s any more.
+# (they are not committed yet), and no such query took 0.3 s any more
+# (the build is then bound by Python: loading the XML records).
 CATALOGS = ('pg_class', 'pg_attribute', 'pg_constraint', 'pg_index',
     'pg_type', 'pg_namespace', 'pg_attrdef')
 ANALYZE_EVERY = 5
