@@ -24,6 +24,19 @@ ORIGIN_PRESETS = {
     }
 
 
+def allergen_names():
+    "{key: name in the context's language} of the 14 allergens."
+    Template = Pool().get('product.template')
+    return dict(Template.fields_get(['allergens'])['allergens']['selection'])
+
+
+def sold_by_weight(product):
+    "Whether product is sold by a unit of weight (it is weighed)."
+    ModelData = Pool().get('ir.model.data')
+    return (product.sale_uom.category.id
+        == ModelData.get_id('product', 'uom_cat_weight'))
+
+
 @classmethod
 def get_months(cls):
     "The months, numbered '01' to '12', named in the user's language."

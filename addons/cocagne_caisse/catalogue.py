@@ -2,15 +2,11 @@
 its payment methods, and the products it sells with their price, unit,
 barcodes, organic and allergen badges; for a van, the stops of its runs on
 the road. Read in a few queries, whatever the number of products."""
+from trytond.modules.cocagne_base.product import (
+    allergen_names, sold_by_weight)
+from trytond.modules.cocagne_base.web import amount
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
-
-from .product import sold_by_weight
-
-
-def amount(value):
-    "A Decimal amount as the screen reads it: a string with 2 decimals."
-    return f'{value:.2f}'
 
 
 def session_figures(session):
@@ -36,7 +32,7 @@ def catalogue(user):
     company = point.company
     currency = company.currency
     products = _products(point)
-    allergens = _allergen_names()
+    allergens = allergen_names()
     categories = {c for p, _ in products for c in _shelves(p)}
     return {
         'user': {
@@ -92,12 +88,6 @@ def _products(point):
 def _shelves(product):
     "The categories of product that are shelves, not accounting ones."
     return [c for c in product.categories_all if not c.accounting]
-
-
-def _allergen_names():
-    "{key: French name} of the allergens."
-    Template = Pool().get('product.template')
-    return dict(Template.fields_get(['allergens'])['allergens']['selection'])
 
 
 def _product(point, product, price, allergens):

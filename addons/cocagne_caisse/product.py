@@ -4,16 +4,9 @@ import re
 
 from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 
 SCALE_CODE = re.compile(r'\d{5}')
-
-
-def sold_by_weight(product):
-    "Whether product is sold by a unit of weight (it is weighed)."
-    ModelData = Pool().get('ir.model.data')
-    return (product.sale_uom.category.id
-        == ModelData.get_id('product', 'uom_cat_weight'))
 
 
 class Identifier(metaclass=PoolMeta):

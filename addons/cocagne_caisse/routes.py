@@ -1,7 +1,6 @@
 """HTTP routes of the cashier screen: its page and files (public: they hold
 no data), and its JSON API for the logged-in cashier (API.md), who works in
 their own context, access rights and record rules applied."""
-import json
 import os
 import re
 from decimal import Decimal, InvalidOperation
@@ -13,6 +12,7 @@ from werkzeug.utils import redirect, send_file
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.cocagne_base.web import amount, answer
 from trytond.pool import Pool
 from trytond.protocols.wrappers import (
     HTTPStatus, Response, with_pool, with_transaction)
@@ -20,7 +20,7 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from . import receipt
-from .catalogue import amount, catalogue, session_figures
+from .catalogue import catalogue, session_figures
 from .exceptions import (
     CountError, NoTillError, SessionClosedError, TicketError)
 
@@ -30,11 +30,6 @@ EMAIL = re.compile(r'[^@\s]+@[^@\s]+\.[^@\s]+')
 # the types that Python's mimetypes may not know
 MIMETYPES = {'.webmanifest': 'application/manifest+json',
     '.js': 'text/javascript', '.svg': 'image/svg+xml'}
-
-
-def answer(data, status=HTTPStatus.OK):
-    return Response(json.dumps(data), status=status,
-        content_type='application/json')
 
 
 @app.route(PREFIX, methods={'GET'})

@@ -7,6 +7,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
+from trytond.modules.cocagne_base.product import sold_by_weight
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
@@ -15,7 +16,6 @@ from trytond.transaction import without_check_access
 
 from . import tender
 from .exceptions import DiscountError, SessionClosedError, TicketError
-from .product import sold_by_weight
 
 
 def tender_error(error, cls=TicketError):

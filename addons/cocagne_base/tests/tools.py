@@ -6,8 +6,9 @@ from unittest.mock import patch
 from trytond.modules import get_modules
 from trytond.modules.company.tests import create_employee
 from trytond.pool import Pool, isregisteredby
-from trytond.tests.test_tryton import _DBTestCase, activate_module, drop_db
-from trytond.transaction import Transaction
+from trytond.tests.test_tryton import (
+    DB_NAME, _DBTestCase, activate_module, drop_db)
+from trytond.transaction import Transaction, TransactionError
 
 # The language of the databases of the tests: Cocagne's users are French.
 LANGUAGE = 'fr'
@@ -98,6 +99,23 @@ def create_sale_point(company, storage, name):
                 'customer_location': customer.id,
                 }])
     return point
+
+
+def run_committed(setup):
+    """Run setup() as user 0 in a transaction of the test database that is
+    committed (for tests over HTTP, which open transactions of their own);
+    start again with the lock when a sequence locks its table."""
+    extras = {}
+    while True:
+        with Transaction().start(DB_NAME, 0, **extras) as transaction:
+            try:
+                setup()
+            except TransactionError as error:
+                transaction.rollback()
+                error.fix(extras)
+                continue
+            transaction.commit()
+            return
 
 
 def stack_modules():

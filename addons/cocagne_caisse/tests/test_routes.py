@@ -4,11 +4,12 @@ import uuid
 from decimal import Decimal
 from unittest.mock import patch
 
-from trytond.modules.cocagne_base.tests.tools import StackTestMixin
+from trytond.modules.cocagne_base.tests.tools import (
+    StackTestMixin, run_committed)
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 from .test_module import setup_till
 
@@ -23,18 +24,7 @@ class CaisseRouteTestCase(StackTestMixin, RouteTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        extras = {}
-        while True:
-            # the till's sequence locks its table: start again with the lock
-            with Transaction().start(DB_NAME, 0, **extras) as transaction:
-                try:
-                    cls.setUpDatabase()
-                except TransactionError as error:
-                    transaction.rollback()
-                    error.fix(extras)
-                    continue
-                transaction.commit()
-                break
+        run_committed(cls.setUpDatabase)
 
     @classmethod
     def setUpDatabase(cls):
