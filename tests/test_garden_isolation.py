@@ -234,3 +234,17 @@ def test_tills_stay_in_their_garden(admin, model):
     """Rennes's tickets and the cash transfers of its tills (the gaps of the
     counts) are invisible to the Doubs team"""
     assert_module_isolated(admin, 'cocagne_caisse', 'rennes', model)
+
+
+# the records of Cocagne Bio that the demo gives to the Rennes garden
+BIO_SHOP = ['web.shop', 'cocagne.order_cycle', 'cocagne.order_cycle.offer',
+    'cocagne.order_cycle.pickup', 'cocagne.order_cycle.settlement',
+    'cocagne.basket.subscription', 'cocagne.basket.solidarity_gap']
+
+
+@pytest.mark.parametrize('model', BIO_SHOP)
+def test_bio_shop_stays_in_its_garden(admin, model):
+    """Rennes's shop, order cycles with their offers and pickup places, the
+    producers' settlements, the basket subscriptions and the solidarity
+    gaps are invisible to the Doubs team"""
+    assert_module_isolated(admin, 'cocagne_bio_shop', 'rennes', model)

@@ -316,7 +316,9 @@ class Line(metaclass=PoolMeta):
 
     offer = fields.Many2One('cocagne.order_cycle.offer', "Offer",
         ondelete='RESTRICT',
-        domain=[('cycle', '=', Eval('_parent_sale', {}).get('order_cycle'))],
+        domain=[
+            ('cycle', '=', Eval('_parent_sale', {}).get('order_cycle', -1)),
+            ],
         states={
             'invisible': ~Eval('_parent_sale', {}).get('order_cycle'),
             'readonly': Eval('sale_state') != 'draft',

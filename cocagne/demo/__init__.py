@@ -11,8 +11,8 @@ lyon each see their own garden only.
 from proteus import Model, config
 
 from . import (
-    caisse, catering, grants, network, places, producers, products, sites,
-    tournees, transformation, workforce)
+    bio_shop, caisse, catering, grants, network, places, producers, products,
+    sites, tournees, transformation, workforce)
 from .common import activated, company_context
 
 __all__ = ['load']
@@ -21,8 +21,9 @@ __all__ = ['load']
 def loaded():
     """Whether the demo is completely loaded: every garden has insertion
     employees (counted without the record rules), with
-    cocagne_transformation the kitchen has its plan, and with cocagne_caisse
-    the shop's till its tickets (the last step)."""
+    cocagne_transformation the kitchen has its plan, with cocagne_caisse
+    the shop's till its tickets, and with cocagne_bio_shop the online shop
+    its recurring cycle (the last step)."""
     Company = Model.get('company.company')
     codes = [g[1] for g in network.GARDENS]
     companies = Company.find([('network_code', 'in', codes)])
@@ -30,7 +31,8 @@ def loaded():
         and all(c.insertion_employee_count for c in companies)
         and (not activated('cocagne_transformation')
             or catering.loaded())
-        and (not activated('cocagne_caisse') or caisse.loaded()))
+        and (not activated('cocagne_caisse') or caisse.loaded())
+        and (not activated('cocagne_bio_shop') or bio_shop.loaded()))
 
 
 def load(database, config_file, progress=print):
@@ -78,4 +80,7 @@ def load(database, config_file, progress=print):
     if activated('cocagne_caisse'):
         progress("Caisse de la boutique de Thorigné…")
         caisse.load_caisse(gardens)
+    if activated('cocagne_bio_shop'):
+        progress("Cocagne Bio : cycles de commande, commandes et paniers…")
+        bio_shop.load_bio_shop(gardens, farms)
     progress("Démo chargée")

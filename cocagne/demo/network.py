@@ -59,6 +59,7 @@ USER_GROUPS = [
     ('account', 'group_account'),
     ('company', 'group_employee_admin'),
     ('timesheet', 'group_timesheet_admin'),
+    ('cocagne_bio_shop', 'group_bio_shop'),
     ]
 
 
