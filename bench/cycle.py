@@ -51,20 +51,9 @@ import time
 from decimal import Decimal
 from unittest.mock import patch
 
-os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
-BACKEND = ('postgresql'
-    if os.environ['TRYTOND_DATABASE__URI'].startswith('postgresql')
-    else 'sqlite')
-os.environ.setdefault('DB_NAME',
-    ':memory:' if BACKEND == 'sqlite' else 'bench_cycle')
-# the database of the tests' module set, cached per state of the code
-# where `cocagne test` caches it (trytond keys its cache on the module
-# names only)
-from cocagne.config import REPO  # noqa: E402
-from cocagne.testing import code_hash  # noqa: E402
+from _database import use_test_database  # noqa: E402
 
-os.environ.setdefault('DB_CACHE',
-    str(REPO / '.cache' / f'trytond-{BACKEND}-{code_hash()}'))
+BACKEND = use_test_database('cycle')
 
 from trytond.tests.test_tryton import (  # noqa: E402
     DB_NAME, drop_db, with_transaction)
