@@ -35,7 +35,6 @@ import shutil
 import subprocess
 import sys
 import time
-import unittest
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -309,11 +308,20 @@ def _drop_template(cursor, name):
 def restore_template(cache_file):
     "trytond's _pg_restore: DB_NAME copied from this code's template."
     from psycopg.sql import SQL, Identifier
+    from trytond import backend
     from trytond.tests.test_tryton import DB_NAME
     template = template_name(cache_file)
     with _server() as cursor:
         if not _exists(cursor, template):
             return False
+        if _exists(cursor, DB_NAME):
+            # DB_NAME is this run's: its pool closed, and the sessions a
+            # finished scenario may have left ended, it can be dropped
+            backend.Database(DB_NAME).close()
+            cursor.execute('SELECT pg_terminate_backend(pid) '
+                'FROM pg_stat_activity '
+                'WHERE datname = %s AND pid <> pg_backend_pid()',
+                (DB_NAME,))
         cursor.execute(SQL('DROP DATABASE IF EXISTS {}').format(
                 Identifier(DB_NAME)))
         cursor.execute(SQL("CREATE DATABASE {} TEMPLATE {} ENCODING 'unicode'"
