@@ -14,6 +14,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
+from trytond.modules.cocagne_base.organic import covers
 from trytond.modules.company import CompanyReport
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
@@ -33,11 +34,6 @@ TIERS = [
 def solidarity_price(price, rate, exp=Decimal('0.01')):
     "The price paid for a basket of price at the solidarity rate paid."
     return (price * rate).quantize(exp, rounding=ROUND_HALF_UP)
-
-
-def in_ranges(date, ranges):
-    "Whether date lies in one of the ranges [(start, end)], both included."
-    return any(start <= date <= end for start, end in ranges)
 
 
 class Size(GardenOwnedMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -207,7 +203,8 @@ class Subscription(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
         return [bool_op,
             ('member.rec_name', operator, operand, *extra),
             ('size.rec_name', operator, operand, *extra),
@@ -229,8 +226,8 @@ class Subscription(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
 
     def is_absent(self, date):
         "Whether the member is away in the week delivered on date."
-        return in_ranges(date,
-            [(a.start_date, a.end_date) for a in self.absences])
+        return covers(
+            [(a.start_date, a.end_date) for a in self.absences], date)
 
     @classmethod
     def running_on(cls, company, date, sizes=None):
@@ -376,7 +373,8 @@ class Composition(CompanyFromCycleMixin, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
         return [bool_op,
             ('size.rec_name', operator, operand, *extra),
             ('cycle.rec_name', operator, operand, *extra),
@@ -571,9 +569,12 @@ class CompositionLine(ModelSQL, ModelView):
     @classmethod
     def check_offered(cls, lines):
         "Refuse a product of a composition not offered in its cycle."
+        offered = {}
         for line in lines:
             cycle = line.composition.cycle
-            if line.product not in {o.product for o in cycle.offers}:
+            if cycle.id not in offered:
+                offered[cycle.id] = {o.product for o in cycle.offers}
+            if line.product not in offered[cycle.id]:
                 raise BasketError(gettext(
                         'cocagne_bio_shop.msg_basket_composition_not_offered',
                         product=line.product.rec_name,
@@ -684,10 +685,15 @@ class SaleLine(metaclass=PoolMeta):
     def _taken(cls, lines):
         "A basket takes its composition from the cycle's offers."
         taken = super()._taken(lines)
+        # one basket's contents per composition, whatever its baskets
+        contents = {}
         for line in lines:
             if line.basket_composition and line.sale.state != 'cancelled':
                 composition = line.basket_composition
-                for offer, quantity in composition.offer_quantities().items():
+                if composition.id not in contents:
+                    contents[composition.id] = (
+                        composition.offer_quantities().items())
+                for offer, quantity in contents[composition.id]:
                     taken[offer.id] += quantity * (line.quantity or 0)
         return taken
 

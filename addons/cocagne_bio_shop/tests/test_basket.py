@@ -7,7 +7,8 @@ from pypdf import PdfReader
 
 from trytond.i18n import gettext
 from trytond.modules.cocagne_base.tests.tools import StackTestMixin
-from trytond.modules.cocagne_bio_shop.basket import in_ranges, solidarity_price
+from trytond.modules.cocagne_base.organic import covers
+from trytond.modules.cocagne_bio_shop.basket import solidarity_price
 from trytond.modules.cocagne_bio_shop.exceptions import BasketError
 from trytond.modules.cocagne_bio_shop.tests.tools import setup_shop
 from trytond.modules.company.tests import create_company, set_company
@@ -111,10 +112,10 @@ class BasketTestCase(StackTestMixin, _DBTestCase):
         "The solidarity price, the weeks away"
         self.assertEqual(solidarity_price(Decimal('12.25'), Decimal('0.5')),
             Decimal('6.13'))
-        self.assertTrue(in_ranges(dt.date(2026, 6, 3),
-                [(dt.date(2026, 6, 1), dt.date(2026, 6, 3))]))
-        self.assertFalse(in_ranges(dt.date(2026, 6, 4),
-                [(dt.date(2026, 6, 1), dt.date(2026, 6, 3))]))
+        self.assertTrue(covers([(dt.date(2026, 6, 1), dt.date(2026, 6, 3))],
+                dt.date(2026, 6, 3)))
+        self.assertFalse(covers([(dt.date(2026, 6, 1), dt.date(2026, 6, 3))],
+                dt.date(2026, 6, 4)))
 
     @with_transaction()
     def test_generate(self):
