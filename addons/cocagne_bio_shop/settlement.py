@@ -196,9 +196,9 @@ class Settlement(
         sold, fees, consigned = cls._sold(cycles)
         domain = [('cycle', 'in', [c.id for c in cycles])]
         if producers is not None:
-            domain.append(('producer', 'in', [p.id for p in producers]))
-            sold = {k: v for k, v in sold.items()
-                if k[1] in {p.id for p in producers}}
+            producer_ids = {p.id for p in producers}
+            domain.append(('producer', 'in', list(producer_ids)))
+            sold = {k: v for k, v in sold.items() if k[1] in producer_ids}
         existing = {(s.cycle.id, s.producer.id): s
             for s in cls.search(domain)}
         gone = [s for k, s in existing.items()
@@ -332,17 +332,20 @@ class Settlement(
             settlement.check_invoice()
         invoices = [s._get_invoice() for s in settlements]
         Invoice.save(invoices)
+        # the tax groups of each settlement, for its lines and its VAT
+        groups = {s.id: s.settle_amounts()[1] for s in settlements}
         lines = []
         for settlement, invoice in zip(settlements, invoices):
             settlement.invoice = invoice
-            for line in settlement._get_invoice_lines(consigned):
+            for line in settlement._get_invoice_lines(
+                    consigned, groups[settlement.id]):
                 line.invoice = invoice
                 lines.append(line)
         InvoiceLine.save(lines)
         cls.save(settlements)
         Invoice.update_taxes(invoices)
         for settlement in cls.browse(settlements):
-            settlement._set_invoice_vat()
+            settlement._set_invoice_vat(groups[settlement.id])
 
     def check_invoice(self):
         "Refuse to invoice a settlement that would make a wrong invoice."
@@ -376,13 +379,13 @@ class Settlement(
         invoice.on_change_type()
         return invoice
 
-    def _get_invoice_lines(self, consigned):
-        """The invoice lines of the settlement: for each of its tax groups,
-        the goods (the consignment lines taken over, a new line for the
-        rest), the commission and the producer's fees withheld."""
+    def _get_invoice_lines(self, consigned, groups):
+        """The invoice lines of the settlement: for each of its tax groups
+        (groups as settle_amounts()), the goods (the consignment lines
+        taken over, a new line for the rest), the commission and the
+        producer's fees withheld."""
         Lang = Pool().get('ir.lang')
         lines = []
-        _, groups = self.settle_amounts()
         for taxes, goods, amounts in groups:
             for line in goods:
                 lines.extend(line.get_invoice_lines(consigned.get(
@@ -411,11 +414,11 @@ class Settlement(
             description=description, account=account, quantity=1,
             unit=None, unit_price=-amount, taxes=list(taxes), origin=origin)
 
-    def _set_invoice_vat(self):
-        """Set the VAT of the invoice to the settlement's (rounded half up
-        on the whole base, where the invoice rounds each sign apart)."""
+    def _set_invoice_vat(self, groups):
+        """Set the VAT of the invoice to the settlement's of its tax groups
+        (as settle_amounts()), rounded half up on the whole base, where the
+        invoice rounds each sign apart."""
         InvoiceTax = Pool().get('account.invoice.tax')
-        _, groups = self.settle_amounts()
         to_save = []
         invoice_taxes = list(self.invoice.taxes)
         for taxes, _, amounts in groups:
@@ -575,17 +578,19 @@ class Move(metaclass=PoolMeta):
     def _price_settled(cls, moves):
         """Price the moves from a consignment location of goods already
         invoiced by their settlement (no consignment line prices them)."""
+        moves = [m for m in moves
+            if m.state in {'draft', 'staging'}
+            and m.is_supplier_consignment
+            and not m.consignment_invoice_lines
+            and m.unit_price is None]
+        offers = cls._settled_offers(moves)
         to_save = []
         for move in moves:
-            if (move.state in {'draft', 'staging'}
-                    and move.is_supplier_consignment
-                    and not move.consignment_invoice_lines
-                    and move.unit_price is None):
-                offer = move.settled_offer()
-                if offer:
-                    move.unit_price = offer.unit_price
-                    move.currency = offer.cycle.company.currency
-                    to_save.append(move)
+            offer = offers.get(move.id)
+            if offer:
+                move.unit_price = offer.unit_price
+                move.currency = offer.cycle.company.currency
+                to_save.append(move)
         cls.save(to_save)
 
     def get_invoice_lines_consignment(self):
@@ -598,17 +603,30 @@ class Move(metaclass=PoolMeta):
     def settled_offer(self):
         """The offer of the cycle order that the move delivers, if its
         producer's settlement is invoiced."""
+        return self._settled_offers([self]).get(self.id)
+
+    @classmethod
+    def _settled_offers(cls, moves):
+        """{move id: offer} of the moves that deliver an offer of a cycle
+        order whose producer's settlement is invoiced: one query."""
         pool = Pool()
         SaleLine = pool.get('sale.line')
         Settlement = pool.get('cocagne.order_cycle.settlement')
-        origin = self.origin
-        if isinstance(origin, self.__class__):
-            origin = origin.origin
-        if not isinstance(origin, SaleLine) or not origin.offer:
-            return None
-        if Settlement.search([
-                    ('cycle', '=', origin.offer.cycle.id),
-                    ('producer', '=', origin.offer.producer.id),
+        offers = {}
+        for move in moves:
+            origin = move.origin
+            if isinstance(origin, cls):
+                origin = origin.origin
+            if isinstance(origin, SaleLine) and origin.offer:
+                offers[move.id] = origin.offer
+        if not offers:
+            return {}
+        invoiced = {(s.cycle.id, s.producer.id) for s in Settlement.search([
+                    ('cycle', 'in', list({o.cycle.id
+                                for o in offers.values()})),
+                    ('producer', 'in', list({o.producer.id
+                                for o in offers.values()})),
                     ('invoice', '!=', None),
-                    ], limit=1):
-            return origin.offer
+                    ])}
+        return {m: o for m, o in offers.items()
+            if (o.cycle.id, o.producer.id) in invoiced}
