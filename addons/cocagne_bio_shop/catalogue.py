@@ -53,10 +53,16 @@ def catalogue(cycle):
         cycle = cycle.__class__(cycle.id)
         company = shop.company
         today = Date.today()
-        offers = Offer.search([
-                ('cycle', '=', cycle.id),
-                ('cycle.company', '=', company.id),
-                ], order=[('product.template.name', 'ASC'), ('id', 'ASC')])
+        # the ids only: trytond's search puts in the cache the fields of
+        # its first 200 records (cache.model), and the getters of the
+        # offers' function fields would read the others once more
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*Offer.search([
+                    ('cycle', '=', cycle.id),
+                    ('cycle.company', '=', company.id),
+                    ], order=[('product.template.name', 'ASC'), ('id', 'ASC')],
+                query=True))
+        offers = Offer.browse([i for i, in cursor])
         fees = [f for f in cycle.fees if f.payer == 'customer']
         prices = taxed_prices(shop,
             [(o, o.product, o.unit_price) for o in offers]
