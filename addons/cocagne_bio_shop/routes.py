@@ -12,7 +12,7 @@ from werkzeug.exceptions import abort
 
 from trytond.exceptions import RateLimitException, UserError
 from trytond.i18n import gettext
-from trytond.modules.cocagne_base.web import answer
+from trytond.modules.cocagne_base.web import activated, answer, refused
 from trytond.pool import Pool
 from trytond.protocols.wrappers import (
     HTTPStatus, with_pool, with_transaction)
@@ -27,12 +27,6 @@ from .exceptions import OrderError
 PREFIX = '/<database_name>/cocagne-bio/<int:shop_id>'
 # the cycles whose orders a customer may still be told about
 PUBLISHED = ['open', 'closed', 'done', 'cancelled']
-
-
-def refused(error, status=HTTPStatus.BAD_REQUEST):
-    "Nothing of the request is written; answer the refusal's message."
-    Transaction().rollback()
-    return answer({'error': error.message}, status)
 
 
 def stop(status, message, **data):
@@ -66,19 +60,9 @@ def route(path, method='GET', customer=False):
                     return func(request, pool, shop, **kwargs)
                 except UserError as error:
                     return refused(error)
-        in_transaction = with_transaction()(in_shop)
-
-        @wraps(func)
-        def activated(request, pool, **kwargs):
-            # the routes serve every database: those with the module only
-            try:
-                pool.get('cocagne.order_cycle')
-            except KeyError:
-                return answer({'error': "no Cocagne Bio shop"},
-                    HTTPStatus.NOT_FOUND)
-            return in_transaction(request, pool, **kwargs)
-        return app.route(PREFIX + path, methods={method})(
-            with_pool(activated))
+        return app.route(PREFIX + path, methods={method})(with_pool(
+                activated('cocagne.order_cycle', "no Cocagne Bio shop")(
+                    with_transaction()(in_shop))))
     return decorator
 
 

@@ -12,7 +12,8 @@ from werkzeug.utils import redirect, send_file
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.modules.cocagne_base.web import amount, answer
+from trytond.modules.cocagne_base.web import (
+    activated, amount, answer, refused)
 from trytond.pool import Pool
 from trytond.protocols.wrappers import (
     HTTPStatus, Response, with_pool, with_transaction)
@@ -55,15 +56,13 @@ def page(request, database_name, name='index.html'):
 
 
 def refusal(error):
-    "The answer of a refused request: its message, and what the page does."
-    data = {'error': error.message}
+    """The answer of a refused request, nothing of it written: its message,
+    and what the page does."""
     if isinstance(error, SessionClosedError):
-        data['session_closed'] = True
-        return answer(data, HTTPStatus.CONFLICT)
+        return refused(error, HTTPStatus.CONFLICT, session_closed=True)
     if isinstance(error, NoTillError):
-        data['setup'] = True
-        return answer(data, HTTPStatus.CONFLICT)
-    return answer(data, HTTPStatus.BAD_REQUEST)
+        return refused(error, HTTPStatus.CONFLICT, setup=True)
+    return refused(error)
 
 
 def cashier(func):
@@ -79,24 +78,18 @@ def cashier(func):
             try:
                 return func(request, pool, User(transaction.user), **kwargs)
             except UserError as error:
-                transaction.rollback()
                 return refusal(error)
     in_transaction = with_transaction(user='request', readonly=False)(
         in_context)
 
     @wraps(func)
     def logged_in(request, pool, **kwargs):
-        try:
-            # the routes serve every database: those with the module only
-            pool.get('cocagne.caisse.receipt', type='report')
-        except KeyError:
-            return answer({'error': "no cashier screen"},
-                HTTPStatus.NOT_FOUND)
         if not request.user_id:
             return answer({'error': "login required", 'login': True},
                 HTTPStatus.UNAUTHORIZED)
         return in_transaction(request, pool, **kwargs)
-    return with_pool(logged_in)
+    return with_pool(activated('cocagne.caisse.receipt', "no cashier screen",
+            type='report')(logged_in))
 
 
 def till(user):
