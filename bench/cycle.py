@@ -83,12 +83,8 @@ def build():
     cycles and the two cycles to close with their orders, committed; return
     what the measures need, as ids and values."""
     from trytond.modules.cocagne_base.allergen import ALLERGENS
-    from trytond.modules.cocagne_bio_shop.tests.test_close import (
-        create_garden)
-    from trytond.modules.cocagne_bio_shop.tests.test_routes import (
-        create_cycle)
     from trytond.modules.cocagne_bio_shop.tests.tools import (
-        create_farm, setup_shop)
+        create_cycle, create_farm, create_garden, setup_shop)
     from trytond.modules.company.tests import set_company
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -319,7 +315,7 @@ def catalogue_queries(setup):
     """[(offers, queries)] of the catalogue of each catalogue cycle, counted
     once the caches are filled by a first call."""
     from trytond.modules.cocagne_bio_shop.catalogue import catalogue
-    from trytond.modules.cocagne_bio_shop.tests.test_routes import (
+    from trytond.modules.cocagne_bio_shop.tests.tools import (
         counting_queries)
     from trytond.pool import Pool
     from trytond.transaction import Transaction

@@ -13,21 +13,13 @@ from trytond.modules.cocagne_bio_shop.lists import (
     by_customer, by_producer, by_product, deliveries, sheet_name)
 from trytond.modules.cocagne_bio_shop.purchase import (
     farm_quantities, producer_price)
-from trytond.modules.cocagne_bio_shop.tests.tools import setup_shop
-from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.currency.tests import create_currency
+from trytond.modules.cocagne_bio_shop.tests.tools import (
+    create_garden, setup_shop)
+from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 
 SEND = 'trytond.ir.email_.send_message_transactional'
-
-
-def create_garden():
-    "A garden counting in euros."
-    euro = create_currency('EUR')
-    euro.symbol = '€'
-    euro.save()
-    return create_company("Jardin de Cocagne", currency=euro)
 
 
 def pdf_text(content):

@@ -1,10 +1,7 @@
 "The storefront's JSON API over HTTP, as the storefront calls it"
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
-from unittest.mock import patch
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.modules.cocagne_base.allergen import ALLERGENS
 from trytond.modules.cocagne_base.tests.tools import (
@@ -14,60 +11,10 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
 from trytond.transaction import Transaction
 
-from .tools import create_farm, setup_shop
+from .tools import (
+    counting_queries, create_cycle, create_farm, setup_shop)
 
 PASSWORD = 'bio-des-tests-2026'
-
-
-@contextmanager
-def counting_queries():
-    """Count the SQL queries run meanwhile, on SQLite or PostgreSQL: yield
-    the list of the queries."""
-    if backend.name == 'sqlite':
-        from trytond.backend.sqlite.database import SQLiteCursor as Cursor
-    else:
-        from trytond.backend.postgresql.database import (
-            LoggingCursor as Cursor)
-    queries = []
-    execute = Cursor.execute
-
-    def counted(self, query, *args, **kwargs):
-        queries.append(query)
-        return execute(self, query, *args, **kwargs)
-    with patch.object(Cursor, 'execute', counted):
-        yield queries
-
-
-def create_cycle(shop, name, offers, pickups, state='open'):
-    """A cycle of shop, open since yesterday, of offers [(product,
-    producer, price, cap)] and pickups [(place, capacity)], in state."""
-    Cycle = Pool().get('cocagne.order_cycle')
-    now = dt.datetime.now().replace(microsecond=0)
-    collect = dt.datetime.combine(
-        (now + dt.timedelta(days=3)).date(), dt.time(16))
-    cycle, = Cycle.create([{
-                'company': shop.company.id, 'shop': shop.id, 'name': name,
-                'opens_at': now - dt.timedelta(days=1),
-                'closes_at': now + dt.timedelta(days=2),
-                'delivery_date': collect.date(),
-                'offers': [('create', [{
-                                'product': p.id, 'producer': f.id,
-                                'supply': 'own' if f == shop.company.party
-                                else 'purchase',
-                                'unit_price': Decimal(price), 'cap': cap,
-                                } for p, f, price, cap in offers])],
-                'pickups': [('create', [{
-                                'place': place.id, 'starts_at': collect,
-                                'ends_at': collect + dt.timedelta(hours=2),
-                                'capacity': capacity,
-                                } for place, capacity in pickups])],
-                }])
-    if state != 'draft':
-        Cycle.open([cycle])
-    if state == 'closed':
-        # closed as far as the orders see it, without its purchases
-        Cycle.write([cycle], {'state': 'closed'})
-    return cycle
 
 
 class BioShopRouteTestCase(StackTestMixin, RouteTestCase):

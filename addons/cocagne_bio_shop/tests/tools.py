@@ -1,11 +1,24 @@
 """Test helpers of the Cocagne Bio shop: a garden's shop, two partner farms
 and an open cycle."""
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
+from unittest.mock import patch
 
+from trytond import backend
 from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.company.tests import create_company
+from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+
+def create_garden():
+    "A garden counting in euros."
+    euro = create_currency('EUR')
+    euro.symbol = '€'
+    euro.save()
+    return create_company("Jardin de Cocagne", currency=euro)
 
 
 def setup_books(company):
@@ -165,3 +178,54 @@ def setup_shop(company):
         'farmyard': cycle.pickups[1], 'customer': customer, 'other': other,
         'packing': packing, 'goods': goods, 'services': services,
         }
+
+
+def create_cycle(shop, name, offers, pickups, state='open'):
+    """A cycle of shop, open since yesterday, of offers [(product,
+    producer, price, cap)] and pickups [(place, capacity)], in state."""
+    Cycle = Pool().get('cocagne.order_cycle')
+    now = dt.datetime.now().replace(microsecond=0)
+    collect = dt.datetime.combine(
+        (now + dt.timedelta(days=3)).date(), dt.time(16))
+    cycle, = Cycle.create([{
+                'company': shop.company.id, 'shop': shop.id, 'name': name,
+                'opens_at': now - dt.timedelta(days=1),
+                'closes_at': now + dt.timedelta(days=2),
+                'delivery_date': collect.date(),
+                'offers': [('create', [{
+                                'product': p.id, 'producer': f.id,
+                                'supply': 'own' if f == shop.company.party
+                                else 'purchase',
+                                'unit_price': Decimal(price), 'cap': cap,
+                                } for p, f, price, cap in offers])],
+                'pickups': [('create', [{
+                                'place': place.id, 'starts_at': collect,
+                                'ends_at': collect + dt.timedelta(hours=2),
+                                'capacity': capacity,
+                                } for place, capacity in pickups])],
+                }])
+    if state != 'draft':
+        Cycle.open([cycle])
+    if state == 'closed':
+        # closed as far as the orders see it, without its purchases
+        Cycle.write([cycle], {'state': 'closed'})
+    return cycle
+
+
+@contextmanager
+def counting_queries():
+    """Count the SQL queries run meanwhile, on SQLite or PostgreSQL: yield
+    the list of the queries."""
+    if backend.name == 'sqlite':
+        from trytond.backend.sqlite.database import SQLiteCursor as Cursor
+    else:
+        from trytond.backend.postgresql.database import (
+            LoggingCursor as Cursor)
+    queries = []
+    execute = Cursor.execute
+
+    def counted(self, query, *args, **kwargs):
+        queries.append(query)
+        return execute(self, query, *args, **kwargs)
+    with patch.object(Cursor, 'execute', counted):
+        yield queries
