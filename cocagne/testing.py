@@ -153,6 +153,14 @@ def pytest_configure(config):
     config.addinivalue_line('markers', f'{BACKEND_INDEPENDENT}: a test of '
         "a module's tests/ folder that uses no database (set by "
         'cocagne.testing; .ci/run runs them on SQLite only)')
+    setup_postgresql()
+
+
+def setup_postgresql():
+    """On PostgreSQL, the catalogs analyzed while modules are activated and,
+    with DB_CACHE=postgresql://…, trytond's cache kept in this code's
+    template databases; nothing on SQLite. For the tests and the benches
+    that run in their database (bench/_database.py)."""
     from trytond import backend
     if backend.name == 'postgresql':
         analyze_catalogs()
