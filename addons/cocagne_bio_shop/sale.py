@@ -274,20 +274,39 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     def set_cycle_fees(cls, sales):
         """Put on each order the fee lines of its cycle paid by the
-        customer, for what it holds now."""
+        customer, for what it holds now. Fee lines that are already the
+        right ones, last on the order, are updated in place (at close,
+        most are unchanged); otherwise they are made again."""
         pool = Pool()
         Line = pool.get('sale.line')
-        sales = [s for s in sales if s.order_cycle]
-        old = [l for s in sales for l in s.lines if l.cycle_fee]
-        to_save = []
+        to_save, to_delete = [], []
         for sale in sales:
-            fees = [f for f in sale.order_cycle.fees if f.payer == 'customer']
+            if not sale.order_cycle:
+                continue
             goods = [l.cycle_fee_basis() for l in sale.lines
                 if l.type == 'line' and l.offer]
-            for fee in fees:
-                quantity = fee_quantity(fee.basis, goods)
-                if not quantity:
-                    continue
+            wanted = []
+            for fee in sale.order_cycle.fees:
+                if fee.payer == 'customer':
+                    quantity = fee_quantity(fee.basis, goods)
+                    if quantity:
+                        wanted.append((fee, quantity))
+            lines = list(sale.lines)
+            old = [l for l in lines if l.cycle_fee]
+            if (old == lines[len(lines) - len(old):]
+                    and [(l.cycle_fee, l.product, l.unit) for l in old]
+                    == [(f, f.product, f.product.sale_uom)
+                        for f, _ in wanted]):
+                for line, (fee, quantity) in zip(old, wanted):
+                    if (line.quantity, line.unit_price, line.description) != (
+                            quantity, fee.amount, fee.name):
+                        line.quantity = quantity
+                        line.unit_price = fee.amount
+                        line.description = fee.name
+                        to_save.append(line)
+                continue
+            to_delete.extend(old)
+            for fee, quantity in wanted:
                 line = Line(sale=sale, type='line', product=fee.product,
                     cycle_fee=fee, quantity=quantity)
                 line.on_change_product()
@@ -296,7 +315,7 @@ class Sale(metaclass=PoolMeta):
                 line.description = fee.name
                 to_save.append(line)
         with Transaction().set_context(**{CLOSING: True}):
-            Line.delete(old)
+            Line.delete(to_delete)
             Line.save(to_save)
 
     @classmethod

@@ -70,6 +70,7 @@ class CocagneBioShopTestCase(
             self.assertEqual(first, second)
             self.assertEqual(Sale.search_count(
                     [('order_cycle', '=', cycle.id)]), 1)
+            self.assertEqual(cycle.order_count, 1)
             quantities = {l.product.name: l.quantity for l in second.lines}
             self.assertEqual(quantities, {
                     "Carottes": 3.5, "Œufs (boîte de 6)": 1, "Laitue": 2,
@@ -92,6 +93,36 @@ class CocagneBioShopTestCase(
                     'cocagne_bio_shop.msg_order_one_per_customer',
                     party="Camille Martin", order=first.rec_name,
                     cycle=cycle.rec_name))
+
+    @with_transaction()
+    def test_fee_lines(self):
+        "The fee lines follow what the order holds, last on it"
+        pool = Pool()
+        Fee = pool.get('cocagne.order_cycle.fee')
+        Sale = pool.get('sale.sale')
+        company = create_company()
+        with set_company(company):
+            shop = setup_shop(company)
+            cycle = shop['cycle']
+            Fee.create([{'cycle': cycle.id, 'name': "Emballage",
+                        'product': shop['packing'].id, 'basis': 'item',
+                        'payer': 'customer', 'amount': Decimal('0.10')}])
+            for items, lines in [
+                    ([(shop['lettuce'], 2)], [
+                            ("Laitue", 2), ("Préparation", 1),
+                            ("Emballage", 2)]),
+                    ([(shop['lettuce'], 1)], [
+                            ("Laitue", 3), ("Préparation", 1),
+                            ("Emballage", 3)]),
+                    ([(shop['eggs'], 1)], [
+                            ("Laitue", 3), ("Œufs (boîte de 6)", 1),
+                            ("Préparation", 1), ("Emballage", 4)]),
+                    ]:
+                order = Sale.take_cycle_order(cycle, shop['customer'],
+                    shop['square'], items)
+                self.assertEqual([(l.cycle_fee.name if l.cycle_fee
+                            else l.product.name, l.quantity)
+                        for l in order.lines], lines)
 
     @with_transaction()
     def test_caps(self):
