@@ -145,16 +145,12 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
         """Close buys from each partner farm supplying by purchase what it
         sold, at its price, and emails it the purchase with its document"""
         pool = Pool()
-        Cycle = pool.get('cocagne.order_cycle')
         Email = pool.get('ir.email')
         Purchase = pool.get('purchase.purchase')
         company = create_garden()
         with set_company(company):
-            shop = setup_shop(company)
+            shop, _, send = self.close_with_orders(company)
             cycle = shop['cycle']
-            self.take_orders(shop)
-            with patch(SEND) as send:
-                Cycle.close([cycle])
 
             # the hens' eggs are on consignment, the lettuce the garden's
             purchase, = Purchase.search([('order_cycle', '=', cycle.id)])
@@ -209,16 +205,12 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
         not sent; sent once the address is added"""
         pool = Pool()
         ContactMechanism = pool.get('party.contact_mechanism')
-        Cycle = pool.get('cocagne.order_cycle')
         Purchase = pool.get('purchase.purchase')
         company = create_garden()
         with set_company(company):
-            shop = setup_shop(company)
+            shop, _, send = self.close_with_orders(company,
+                farm_without='contact_mechanisms')
             cycle, farm = shop['cycle'], shop['farm']
-            self.take_orders(shop)
-            ContactMechanism.delete(list(farm.contact_mechanisms))
-            with patch(SEND) as send:
-                Cycle.close([cycle])
             purchase, = Purchase.search([('order_cycle', '=', cycle.id)])
             self.assertEqual(purchase.state, 'confirmed')
             self.assertEqual(purchase.farm_email, 'no_email')
@@ -238,16 +230,12 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
         waits in draft, and is sent once confirmed"""
         pool = Pool()
         Address = pool.get('party.address')
-        Cycle = pool.get('cocagne.order_cycle')
         Purchase = pool.get('purchase.purchase')
         company = create_garden()
         with set_company(company):
-            shop = setup_shop(company)
+            shop, _, send = self.close_with_orders(company,
+                farm_without='addresses')
             cycle, farm = shop['cycle'], shop['farm']
-            self.take_orders(shop)
-            Address.delete(list(farm.addresses))
-            with patch(SEND) as send:
-                Cycle.close([cycle])
             self.assertEqual(cycle.state, 'closed')
             purchase, = Purchase.search([('order_cycle', '=', cycle.id)])
             self.assertEqual(purchase.state, 'draft')
@@ -264,18 +252,24 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
             self.assertEqual(purchase.farm_email, 'sent')
             send.assert_called_once()
 
-    def close_with_orders(self, company):
-        "A closed cycle of three orders; return the shop and the orders."
+    def close_with_orders(self, company, farm_without=None):
+        """A closed cycle of three orders, the farm's records of the field
+        farm_without (its addresses, its contact mechanisms) deleted
+        before the close; return the shop, the orders and the mock of the
+        emails' sending."""
         pool = Pool()
         Cycle = pool.get('cocagne.order_cycle')
         Sale = pool.get('sale.sale')
         shop = setup_shop(company)
         self.take_orders(shop)
-        with patch(SEND):
+        if farm_without:
+            records = list(getattr(shop['farm'], farm_without))
+            pool.get(records[0].__name__).delete(records)
+        with patch(SEND) as send:
             Cycle.close([shop['cycle']])
         orders = Sale.search([('order_cycle', '=', shop['cycle'].id)],
             order=[('id', 'ASC')])
-        return shop, orders
+        return shop, orders, send
 
     @with_transaction()
     def test_packing_list(self):
@@ -285,7 +279,7 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
         Report = pool.get('cocagne.order_cycle.packing_list', type='report')
         company = create_garden()
         with set_company(company):
-            shop, orders = self.close_with_orders(company)
+            shop, orders, _ = self.close_with_orders(company)
             ext, content, _, name = Report.execute([shop['cycle'].id], {})
             self.assertEqual(ext, 'pdf')
             text = pdf_text(content)
@@ -323,7 +317,7 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
             type='report')
         company = create_garden()
         with set_company(company):
-            shop, orders = self.close_with_orders(company)
+            shop, orders, _ = self.close_with_orders(company)
             cycle = shop['cycle']
             ext, content, _, name = Report.execute([cycle.id], {})
             self.assertEqual(ext, 'xlsx')
@@ -361,7 +355,7 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
         Report = pool.get('cocagne.order_cycle.delivery_list', type='report')
         company = create_garden()
         with set_company(company):
-            shop, orders = self.close_with_orders(company)
+            shop, orders, _ = self.close_with_orders(company)
             ext, content, _, name = Report.execute([shop['cycle'].id], {})
             self.assertEqual(ext, 'pdf')
             text = pdf_text(content)
@@ -392,7 +386,7 @@ class CloseTestCase(StackTestMixin, _DBTestCase):
             type='report')
         company = create_garden()
         with set_company(company):
-            shop, orders = self.close_with_orders(company)
+            shop, orders, _ = self.close_with_orders(company)
             ext, content, _, name = Report.execute([shop['cycle'].id], {})
             self.assertEqual(ext, 'xlsx')
             workbook = openpyxl.load_workbook(io.BytesIO(content))
