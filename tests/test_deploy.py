@@ -345,30 +345,59 @@ def test_upgrade(deployment):
             "state NOT IN ('activated', 'not activated')").fetchone()[0] == 0
 
 
-# The previous release of cocagne_base (no tag yet: main before the garden
-# settings and the control bodies). Its local radius was a column of the
-# company and the certificate's control body a code such as 'FR-BIO-10'.
+# The previous release (no tag yet: main before the garden settings and the
+# control bodies), when cocagne_base was the only module. Its local radius
+# was a column of the company and the certificate's control body a code
+# such as 'FR-BIO-10'.
 PREVIOUS_RELEASE = 'f49f233'
-# sitecustomize.py of the processes that must see that release: it imports
-# trytond.modules.cocagne_base from its folder instead of addons/ (the
-# editable install's finder comes after this one), so trytond reads its
-# tryton.cfg, XML and views too (tools.find_path: the module's __file__)
+# sitecustomize.py of the processes that must see that release: they import
+# the modules it had from its addons/ folder instead of this checkout's (the
+# editable install's finder comes after this one), so trytond reads their
+# tryton.cfg, XML and views too (tools.find_path: the module's __file__),
+# and they do not see the modules it did not have (trytond imports every
+# module that has an entry point)
 PREVIOUS_FINDER = """\
 import importlib.abc
+import importlib.metadata
 import importlib.util
+import os
 import sys
 
-FOLDER = {folder!r}
+ADDONS = {addons!r}
+MODULES = set(os.listdir(ADDONS))
 
 
 class PreviousRelease(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name == 'trytond.modules.cocagne_base':
+        package, _, module = name.rpartition('.')
+        if package == 'trytond.modules' and module in MODULES:
+            folder = os.path.join(ADDONS, module)
             return importlib.util.spec_from_file_location(name,
-                FOLDER + '/__init__.py', submodule_search_locations=[FOLDER])
+                os.path.join(folder, '__init__.py'),
+                submodule_search_locations=[folder])
+
+
+_entry_points = importlib.metadata.entry_points
+
+
+def _released(found):
+    return importlib.metadata.EntryPoints(ep for ep in found
+        if ep.group != 'trytond.modules' or not ep.name.startswith('cocagne_')
+        or ep.name in MODULES)
+
+
+class _EveryEntryPoint:
+    "What entry_points() returns, as far as trytond uses it (select)"
+    def select(self, **params):
+        return _released(_entry_points(**params))
+
+
+def entry_points(**params):
+    return _released(_entry_points(**params)) if params else _EveryEntryPoint()
 
 
 sys.meta_path.insert(0, PreviousRelease())
+importlib.metadata.entry_points = entry_points
 """
 # a garden, a producer and two certificates, entered with that release
 PREVIOUS_DATA = """\
@@ -418,7 +447,7 @@ def test_upgrade_previous_release(tmp_path):
             "(pg_dump); TRYTOND_DATABASE__URI=postgresql://… to run it")
     start = time.monotonic()
     release = subprocess.run(['git', '-C', str(REPO), 'archive',
-            PREVIOUS_RELEASE, 'addons/cocagne_base'], capture_output=True)
+            PREVIOUS_RELEASE, 'addons'], capture_output=True)
     if release.returncode:
         pytest.fail(f'previous release {PREVIOUS_RELEASE} not in the git '
             f'clone (shallow? git fetch --unshallow): {release.stderr}')
@@ -426,12 +455,14 @@ def test_upgrade_previous_release(tmp_path):
         check=True)
     hook = tmp_path / 'previous'
     hook.mkdir()
-    (hook / 'sitecustomize.py').write_text(PREVIOUS_FINDER.format(
-            folder=str(tmp_path / 'addons' / 'cocagne_base')))
+    addons = tmp_path / 'addons'
+    (hook / 'sitecustomize.py').write_text(
+        PREVIOUS_FINDER.format(addons=str(addons)))
     (hook / 'data.py').write_text(PREVIOUS_DATA)
     previous = {'PYTHONPATH': os.pathsep.join(filter(None,
                 [str(hook), os.environ.get('PYTHONPATH')])),
-        'PYTHONDONTWRITEBYTECODE': '1'}
+        'PYTHONDONTWRITEBYTECODE': '1',
+        'COCAGNE_MODULES': ','.join(p.name for p in addons.iterdir())}
 
     name = (f"{os.environ.get('DB_NAME', 'test_cocagne')}"
         f"_previous_{os.getpid()}")
