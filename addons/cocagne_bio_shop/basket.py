@@ -268,7 +268,7 @@ class Subscription(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class Absence(ModelSQL, ModelView):
+class Absence(GardenOwnedMixin, ModelSQL, ModelView):
     "Basket Subscription Absence"
     __name__ = 'cocagne.basket.subscription.absence'
     __string__ = "Basket Subscription Absence"
@@ -523,7 +523,7 @@ class Composition(CompanyFromCycleMixin, ModelSQL, ModelView):
         return line
 
 
-class CompositionLine(ModelSQL, ModelView):
+class CompositionLine(GardenOwnedMixin, ModelSQL, ModelView):
     "Basket Composition Line"
     __name__ = 'cocagne.basket.composition.line'
     __string__ = "Basket Composition Line"
@@ -589,7 +589,7 @@ class CompositionLine(ModelSQL, ModelView):
         Composition.check_no_basket(list({l.composition for l in lines}))
 
 
-class SolidarityGap(ModelSQL, ModelView):
+class SolidarityGap(GardenOwnedMixin, ModelSQL, ModelView):
     "Solidarity Basket Gap"
     __name__ = 'cocagne.basket.solidarity_gap'
     __string__ = "Solidarity Basket Gap"

@@ -55,7 +55,7 @@ def cycle_name(shop, delivery_date):
         shop=shop.name, date=Lang.get().strftime(delivery_date))
 
 
-class CompanyFromCycleMixin:
+class CompanyFromCycleMixin(GardenOwnedMixin):
     "A line of a cycle: its garden is the cycle's."
     __slots__ = ()
     company = fields.Function(

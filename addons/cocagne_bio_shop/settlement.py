@@ -53,9 +53,7 @@ class OrderCycle(metaclass=PoolMeta):
         Pool().get('cocagne.order_cycle.settlement').settle(cycles)
 
 
-class Settlement(
-        GardenOwnedMixin, CompanyFromCycleMixin, Workflow, ModelSQL,
-        ModelView):
+class Settlement(CompanyFromCycleMixin, Workflow, ModelSQL, ModelView):
     "Producer Settlement"
     __name__ = 'cocagne.order_cycle.settlement'
     __string__ = "Producer Settlement"
@@ -439,7 +437,7 @@ def vat_rate(taxes):
     return sum((t.rate for t in taxes if t.type == 'percentage'), Decimal(0))
 
 
-class SettlementLine(ModelSQL, ModelView):
+class SettlementLine(GardenOwnedMixin, ModelSQL, ModelView):
     "Producer Settlement Line"
     __name__ = 'cocagne.order_cycle.settlement.line'
     __string__ = "Producer Settlement Line"
