@@ -132,6 +132,42 @@ def activate_stack():
     activate_module(stack_modules(), lang=LANGUAGE)
 
 
+def activate_scenario(*setup):
+    """activate_modules(stack_modules(), *setup) of trytond.tests.tools for
+    the scenarios, without a build of their own: the database of the unit
+    tests (activate_stack, cached) with its users and default language
+    given back English, the language of Tryton's scenarios, then setup
+    run; cached in turn. Return proteus' configuration."""
+    from proteus import config as proteus_config
+    from trytond.tests import test_tryton
+
+    name = '|'.join(['-'.join(stack_modules()), LANGUAGE, 'en',
+            *(f'{f.__module__}.{f.__qualname__}' for f in setup)])
+    if test_tryton.restore_db_cache(name):
+        return proteus_config.set_trytond()
+    drop_db()
+    activate_stack()
+    with Transaction().start(DB_NAME, 0) as transaction:
+        pool = Pool()
+        Configuration = pool.get('ir.configuration')
+        Lang = pool.get('ir.lang')
+        User = pool.get('res.user')
+        english, = Lang.search([('code', '=', 'en')])
+        english.translatable = True
+        english.save()
+        User.write(User.search([('login', '!=', 'root')]),
+            {'language': english.id})
+        configuration = Configuration(1)
+        configuration.language = 'en'
+        configuration.save()
+        transaction.commit()
+    config = proteus_config.set_trytond()
+    for function in setup:
+        function(config=config)
+    test_tryton.backup_db_cache(name)
+    return config
+
+
 class StackTestMixin:
     """A database test case of a Cocagne module that runs in the database
     of the whole stack (stack_modules()); put it first among the bases.
