@@ -459,10 +459,12 @@ def test_upgrade_previous_release(tmp_path):
     (hook / 'sitecustomize.py').write_text(
         PREVIOUS_FINDER.format(addons=str(addons)))
     (hook / 'data.py').write_text(PREVIOUS_DATA)
+    # the modules of that release, built and upgraded alone (this test is
+    # about their migration; test_upgrade upgrades the whole stack)
+    modules = {'COCAGNE_MODULES': ','.join(p.name for p in addons.iterdir())}
     previous = {'PYTHONPATH': os.pathsep.join(filter(None,
                 [str(hook), os.environ.get('PYTHONPATH')])),
-        'PYTHONDONTWRITEBYTECODE': '1',
-        'COCAGNE_MODULES': ','.join(p.name for p in addons.iterdir())}
+        'PYTHONDONTWRITEBYTECODE': '1', **modules}
 
     name = (f"{os.environ.get('DB_NAME', 'test_cocagne')}"
         f"_previous_{os.getpid()}")
@@ -482,7 +484,7 @@ def test_upgrade_previous_release(tmp_path):
             env={**deployment.env, **previous}, check=True, timeout=300)
         built = time.monotonic()
 
-        code, output = deployment.cocagne('upgrade')
+        code, output = deployment.cocagne('upgrade', env=modules)
         assert code == 0, output
         assert 'Modules Cocagne mis à jour' in output
         archive, = (tmp_path / 'var' / 'backups').glob(f'{name}-*.tar')
