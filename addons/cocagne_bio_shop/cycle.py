@@ -274,7 +274,7 @@ class OrderCycle(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                 ('state', 'in', ['draft', 'quotation']),
                 ])
         for orders in grouped_slice(sales, BATCH):
-            Sale.cancel(list(orders))
+            Sale.cancel(Sale.browse(orders))
 
     @classmethod
     @ModelView.button_action(

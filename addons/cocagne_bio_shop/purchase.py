@@ -101,17 +101,16 @@ class Purchase(metaclass=PoolMeta):
                     ('order_cycle', 'in', cycle_ids),
                     ('state', '!=', 'cancelled'),
                     ])}
-        lines = Line.search([
-                ('offer.cycle', 'in', cycle_ids),
-                ('offer.supply', '=', 'purchase'),
-                ('sale.state', 'in', SOLD),
-                ('type', '=', 'line'),
-                ])
         # by-weight lines count at their ordered estimate: the farm
         # delivers what was ordered, before the packing
         farms = farm_quantities(
-            (l.offer.cycle, l.offer.producer, l.offer, l._offer_quantity())
-            for l in lines)
+            (o.cycle, o.producer, o, quantity)
+            for o, quantity in Line.sold_per_offer([
+                    ('offer.cycle', 'in', cycle_ids),
+                    ('offer.supply', '=', 'purchase'),
+                    ('sale.state', 'in', SOLD),
+                    ('type', '=', 'line'),
+                    ]))
         purchases = [cls._cycle_purchase(cycle, farm, offers)
             for (cycle, farm), offers in sorted(farms.items(),
                 key=lambda i: (i[0][0].id, i[0][1].rec_name))
