@@ -32,7 +32,7 @@ without capacity. Measured:
    (else the queries that differ are printed).
 
 BENCH_CYCLE_ORDERS scales part 1: 200 by default, so that the bench stays
-within its 10 minutes here; the issue's scale is 2000 (a run of about 30
+within its 10 minutes here; the issue's scale is 2000 (a run of about 10
 minutes on 2 cores). BENCH_CYCLE_PROFILE=1 also prints
 a cProfile of the close of the small cycle (timed once more, then not
 counted).
