@@ -83,8 +83,9 @@ def build():
     cycles and the two cycles to close with their orders, committed; return
     what the measures need, as ids and values."""
     from trytond.modules.cocagne_base.allergen import ALLERGENS
+    from trytond.modules.cocagne_base.tests.tools import create_garden
     from trytond.modules.cocagne_bio_shop.tests.tools import (
-        create_cycle, create_farm, create_garden, setup_shop)
+        create_cycle, create_farm, setup_shop)
     from trytond.modules.company.tests import set_company
     from trytond.pool import Pool
     from trytond.transaction import Transaction

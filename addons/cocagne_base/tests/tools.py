@@ -4,7 +4,8 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 from trytond.modules import get_modules
-from trytond.modules.company.tests import create_employee
+from trytond.modules.company.tests import create_company, create_employee
+from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool, isregisteredby
 from trytond.tests.test_tryton import (
     DB_NAME, _DBTestCase, activate_module, drop_db)
@@ -14,6 +15,14 @@ from trytond.transaction import Transaction, TransactionError
 LANGUAGE = 'fr'
 
 HOUR = dt.timedelta(hours=1)
+
+
+def create_garden():
+    "A garden counting in euros."
+    euro = create_currency('EUR')
+    euro.symbol = '€'
+    euro.save()
+    return create_company("Jardin de Cocagne", currency=euro)
 
 
 def create_staff(company, insertion_end=None):

@@ -13,8 +13,8 @@ from trytond.modules.cocagne_bio_shop.lists import (
     by_customer, by_producer, by_product, deliveries, sheet_name)
 from trytond.modules.cocagne_bio_shop.purchase import (
     farm_quantities, producer_price)
-from trytond.modules.cocagne_bio_shop.tests.tools import (
-    create_garden, setup_shop)
+from trytond.modules.cocagne_base.tests.tools import create_garden
+from trytond.modules.cocagne_bio_shop.tests.tools import setup_shop
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction

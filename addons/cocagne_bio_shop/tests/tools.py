@@ -7,18 +7,8 @@ from unittest.mock import patch
 
 from trytond import backend
 from trytond.modules.account.tests import create_chart, get_fiscalyear
-from trytond.modules.company.tests import create_company
-from trytond.modules.currency.tests import create_currency
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-
-
-def create_garden():
-    "A garden counting in euros."
-    euro = create_currency('EUR')
-    euro.symbol = '€'
-    euro.save()
-    return create_company("Jardin de Cocagne", currency=euro)
 
 
 def setup_books(company):

@@ -5,24 +5,15 @@ from decimal import Decimal
 import openpyxl
 from pypdf import PdfReader
 
-from trytond.modules.cocagne_base.tests.tools import StackTestMixin
-from trytond.modules.company.tests import (
-    create_company, create_employee, set_company)
-from trytond.modules.currency.tests import create_currency
+from trytond.modules.cocagne_base.tests.tools import (
+    StackTestMixin, create_garden)
+from trytond.modules.company.tests import create_employee, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 
 from .test_module import VILLAGES, create_product, create_round
 
 DATE = dt.date(2026, 6, 2)
-
-
-def create_garden():
-    "A garden counting in euros."
-    euro = create_currency('EUR')
-    euro.symbol = '€'
-    euro.save()
-    return create_company("Jardin de Cocagne", currency=euro)
 
 
 def day(date):
