@@ -3,14 +3,47 @@
 """What the storefront shows of a Cocagne Bio shop (API.md): its open
 cycles, the catalogue and pickup places of a cycle, a customer's orders and
 basket subscriptions. Everything is read in batches (search and browse of
-lists): the queries of a catalogue do not grow with its offers."""
+lists): the queries of a catalogue do not grow with its offers. A
+cycle's catalogue is cached until one of its offers, fees or remaining
+quantities changes (clear_catalogues)."""
 import datetime as dt
+import json
 
 from trytond.modules.cocagne_base.product import (
     allergen_names, sold_by_weight)
+from trytond.cache import Cache
 from trytond.modules.cocagne_base.web import amount
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+_catalogues = Cache('cocagne_bio_shop.catalogue', context=False)
+
+
+def clear_catalogues():
+    """Forget the cached catalogues, for every process once the
+    transaction is committed: an offer, a fee, a cycle or what remains of
+    an offer changed."""
+    _catalogues.clear()
+
+
+class CatalogueMixin:
+    "A model whose records are shown in the catalogues of the cycles."
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        clear_catalogues()
+
+
+def cached_catalogue(cycle):
+    """The catalogue of cycle as JSON text (see catalogue()), from the
+    cache when it holds it."""
+    key = (cycle.id, Transaction().language)
+    text = _catalogues.get(key)
+    if text is None:
+        text = _catalogues.set(key, json.dumps(catalogue(cycle)))
+    return text
 
 
 def timestamp(value):
@@ -99,6 +132,8 @@ def _offer(offer, price, certifiers, allergens):
             if template.organic else None),
         'allergens': [{'code': a, 'name': allergens.get(a, a)}
             for a in template.allergens or []],
+        'categories': [{'id': c.id, 'name': c.name}
+            for c in template.categories],
         'price': amount(price),
         'unit': unit.symbol,
         'weighed': sold_by_weight(product),

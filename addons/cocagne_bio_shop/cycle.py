@@ -24,6 +24,7 @@ from trytond.wizard import StateAction, Wizard
 
 from . import schedule
 from .capping import CappedMixin
+from .catalogue import CatalogueMixin, clear_catalogues
 from .exceptions import CycleError
 
 STATES = [
@@ -71,7 +72,8 @@ class CompanyFromCycleMixin(GardenOwnedMixin):
         return [('cycle.' + clause[0], *clause[1:])]
 
 
-class OrderCycle(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
+class OrderCycle(
+        CatalogueMixin, GardenOwnedMixin, Workflow, ModelSQL, ModelView):
     "Order Cycle"
     __name__ = 'cocagne.order_cycle'
     __string__ = "Order Cycle"
@@ -343,7 +345,8 @@ class OrderCycle(GardenOwnedMixin, Workflow, ModelSQL, ModelView):
                     ]))
 
 
-class Offer(CompanyFromCycleMixin, CappedMixin, ModelSQL, ModelView):
+class Offer(CatalogueMixin, CompanyFromCycleMixin, CappedMixin, ModelSQL,
+        ModelView):
     "Order Cycle Offer"
     __name__ = 'cocagne.order_cycle.offer'
     __string__ = "Order Cycle Offer"
@@ -432,6 +435,14 @@ class Offer(CompanyFromCycleMixin, CappedMixin, ModelSQL, ModelView):
         return [('product.rec_name',) + tuple(clause[1:])]
 
     @classmethod
+    def take(cls, deltas):
+        refused = super().take(deltas)
+        if not refused:
+            # what remains of them changed
+            clear_catalogues()
+        return refused
+
+    @classmethod
     def copy(cls, offers, default=None):
         default = default.copy() if default else {}
         default.setdefault('sold', 0)
@@ -496,7 +507,7 @@ class Pickup(CompanyFromCycleMixin, CappedMixin, ModelSQL, ModelView):
         return super().copy(pickups, default=default)
 
 
-class Fee(CompanyFromCycleMixin, ModelSQL, ModelView):
+class Fee(CatalogueMixin, CompanyFromCycleMixin, ModelSQL, ModelView):
     "Order Cycle Fee"
     __name__ = 'cocagne.order_cycle.fee'
     __string__ = "Order Cycle Fee"

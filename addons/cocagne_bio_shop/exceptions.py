@@ -23,3 +23,7 @@ class SettlementError(UserError):
 
 class BasketError(ValidationError):
     "A basket subscription or composition refused."
+
+
+class AccountError(UserError):
+    "A customer account of the storefront refused."

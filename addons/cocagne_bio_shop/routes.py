@@ -15,12 +15,12 @@ from trytond.i18n import gettext
 from trytond.modules.cocagne_base.web import activated, answer, refused
 from trytond.pool import Pool
 from trytond.protocols.wrappers import (
-    HTTPStatus, with_pool, with_transaction)
+    HTTPStatus, Response, with_pool, with_transaction)
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from .catalogue import (
-    catalogue, customer_orders, cycle_summary, open_cycles, orders, pickups,
+    cached_catalogue, customer_orders, cycle_summary, open_cycles, orders, pickups,
     subscriptions)
 from .exceptions import OrderError
 
@@ -43,16 +43,11 @@ def route(path, method='GET', customer=False):
     def decorator(func):
         @wraps(func)
         def in_shop(request, pool, shop_id, **kwargs):
-            Shop = pool.get('web.shop')
-            shops = Shop.search([
-                    ('id', '=', shop_id),
-                    ('type', '=', 'cocagne'),
-                    ], limit=1)
-            if not shops:
+            shop = find_shop(pool, shop_id)
+            if not shop:
                 stop(HTTPStatus.NOT_FOUND, gettext(
                         'cocagne_bio_shop.msg_api_shop_unknown',
                         shop=shop_id))
-            shop, = shops
             with Transaction().set_context(shop.get_context()):
                 try:
                     if customer:
@@ -64,6 +59,16 @@ def route(path, method='GET', customer=False):
                 activated('cocagne.order_cycle', "no Cocagne Bio shop")(
                     with_transaction()(in_shop))))
     return decorator
+
+
+def find_shop(pool, shop_id):
+    "The Cocagne Bio shop shop_id, or None."
+    Shop = pool.get('web.shop')
+    shops = Shop.search([
+            ('id', '=', shop_id),
+            ('type', '=', 'cocagne'),
+            ], limit=1)
+    return shops[0] if shops else None
 
 
 def shop_customer(shop, user):
@@ -113,7 +118,8 @@ def cycles_(request, pool, shop):
 @route('/cycle/<int:cycle_id>/catalogue')
 def catalogue_(request, pool, shop, cycle_id):
     "The offers of an open cycle of the shop."
-    return answer(catalogue(shop_cycle(shop, cycle_id)))
+    return Response(cached_catalogue(shop_cycle(shop, cycle_id)),
+        content_type='application/json')
 
 
 @route('/cycle/<int:cycle_id>/pickups')
@@ -128,7 +134,7 @@ def login(request, pool, shop):
     WebUser = pool.get('web.user')
     values = request.parsed_data or {}
     try:
-        user = WebUser.authenticate(
+        user = WebUser.shop_login(
             str(values.get('email') or ''), str(values.get('password') or ''))
     except RateLimitException:
         return answer({'error': gettext(

@@ -213,24 +213,12 @@ class Sale(metaclass=PoolMeta):
         [(offer, quantity)]: added to the party's order of the cycle if it
         has one (one order per customer and cycle), a new order otherwise.
         Return the order."""
-        pool = Pool()
-        Lang = pool.get('ir.lang')
-        Line = pool.get('sale.line')
+        Line = Pool().get('sale.line')
         if cycle.state != 'open':
             raise OrderError(gettext('cocagne_bio_shop.msg_order_not_open',
                     cycle=cycle.rec_name))
         # what is refused on its face is refused before anything is written
-        for offer, quantity in items:
-            if offer.cycle != cycle:
-                raise OrderError(gettext(
-                        'cocagne_bio_shop.msg_order_offer_other_cycle',
-                        product=offer.rec_name, cycle=offer.cycle.rec_name))
-            if quantity <= 0:
-                raise OrderError(gettext(
-                        'cocagne_bio_shop.msg_order_quantity',
-                        product=offer.rec_name,
-                        quantity=Lang.get().format_number_symbol(
-                            quantity, offer.unit, digits=offer.unit.digits)))
+        cls._check_cycle_items(cycle, items)
         if pickup:
             cls.check_pickup(cycle, pickup)
         if not party.address_get(type='invoice'):
@@ -268,6 +256,64 @@ class Sale(metaclass=PoolMeta):
                 line = lines[offer] = Line(sale=sale, offer=offer,
                     quantity=quantity)
                 line.on_change_offer()
+            to_save.append(line)
+        Line.save(to_save)
+        cls.set_cycle_fees([sale])
+        return cls(sale.id)
+
+    @classmethod
+    def _check_cycle_items(cls, cycle, items):
+        "Refuse items [(offer, quantity)] of another cycle or not above 0."
+        Lang = Pool().get('ir.lang')
+        for offer, quantity in items:
+            if offer.cycle != cycle:
+                raise OrderError(gettext(
+                        'cocagne_bio_shop.msg_order_offer_other_cycle',
+                        product=offer.rec_name, cycle=offer.cycle.rec_name))
+            if quantity <= 0:
+                raise OrderError(gettext(
+                        'cocagne_bio_shop.msg_order_quantity',
+                        product=offer.rec_name,
+                        quantity=Lang.get().format_number_symbol(
+                            quantity, offer.unit, digits=offer.unit.digits)))
+
+    @classmethod
+    def change_cycle_order(cls, sale, pickup, items):
+        """Set the goods of sale, an order of an open cycle, to items
+        [(offer, quantity)], the offers left out removed, to collect at
+        pickup; an order left without goods is cancelled. Return it."""
+        pool = Pool()
+        Line = pool.get('sale.line')
+        cycle = sale.order_cycle
+        if (cycle.state != 'open'
+                or sale.state not in {'draft', 'quotation'}):
+            raise OrderError(gettext('cocagne_bio_shop.msg_order_cycle_closed',
+                    sale=sale.rec_name, cycle=cycle.rec_name))
+        cls._check_cycle_items(cycle, items)
+        if not items:
+            cls.cancel([sale])
+            return cls(sale.id)
+        if pickup:
+            cls.check_pickup(cycle, pickup)
+        if sale.state == 'quotation':
+            cls.draft([sale])
+        if pickup and sale.pickup != pickup:
+            sale.pickup = pickup
+            sale.save()
+        wanted = dict(items)
+        Line.delete([l for l in sale.lines
+                if l.offer and l.offer not in wanted])
+        lines = {l.offer: l for l in cls(sale.id).lines if l.offer}
+        to_save = []
+        for offer, quantity in items:
+            line = lines.get(offer)
+            if not line:
+                line = Line(sale=sale, offer=offer, quantity=quantity)
+                line.on_change_offer()
+            elif line.quantity != quantity:
+                line.quantity = line.unit.round(quantity)
+            else:
+                continue
             to_save.append(line)
         Line.save(to_save)
         cls.set_cycle_fees([sale])

@@ -17,8 +17,10 @@ from .tools import (
 PASSWORD = 'bio-des-tests-2026'
 
 
-class BioShopRouteTestCase(StackTestMixin, RouteTestCase):
-    "Test the JSON API of the Cocagne Bio shop"
+class ShopDataMixin:
+    """Two gardens, the shop of one with its cycles (open, draft, closed,
+    one of 60 offers) and customers with their accounts, committed for
+    the tests over HTTP."""
     module = 'cocagne_bio_shop'
 
     @classmethod
@@ -131,6 +133,7 @@ class BioShopRouteTestCase(StackTestMixin, RouteTestCase):
                 [(leeks.products[0], other_garden.party, '3', None)],
                 [(place_b, None)])
         WebUser.create([{'email': email, 'password': PASSWORD,
+                    'email_valid': True,
                     'party': party.id} for email, party in [
                     ('camille@example.org', shop['customer']),
                     ('dominique@example.org', shop['other']),
@@ -183,6 +186,10 @@ class BioShopRouteTestCase(StackTestMixin, RouteTestCase):
             unit = pool.get('cocagne.order_cycle.offer')(offer_id).unit
             return pool.get('ir.lang').get().format_number_symbol(
                 quantity, unit, digits=unit.digits)
+
+
+class BioShopRouteTestCase(ShopDataMixin, StackTestMixin, RouteTestCase):
+    "Test the JSON API of the Cocagne Bio shop"
 
     def test_cycles(self):
         "The open cycles of the shop, not the draft or closed ones"
