@@ -1,4 +1,5 @@
-"""Products: origin, producer, organic claim, allergens and season."""
+"""Products: origin, producer, organic claim, allergens, season and the
+food particulars of their distance sale."""
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -22,6 +23,37 @@ ORIGIN_PRESETS = {
     'processed': ('uom_unit', True, False),
     'bought': ('uom_unit', False, True),
     }
+EU_COUNTRIES = frozenset([
+        'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR',
+        'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL',
+        'PT', 'RO', 'SE', 'SI', 'SK'])
+# Reg. (EU) 2018/848 art. 32(2): the place where the agricultural raw
+# materials of an organic product were farmed, in French
+FARMING = {
+    'FR': "Agriculture France",
+    'EU': "Agriculture UE",
+    'non-EU': "Agriculture non UE",
+    'EU/non-EU': "Agriculture UE/non UE",
+    }
+# the origins of fresh produce, sold as it was harvested
+FRESH_ORIGINS = {'own', 'partner'}
+# INCO Annex V point 1: the exemption of fresh produce, in French
+NUTRITION_EXEMPT_UNPROCESSED = ("Dispensé de déclaration nutritionnelle : "
+    "produit non transformé comprenant un seul ingrédient (règlement (UE) "
+    "1169/2011, annexe V, point 1)")
+
+
+def farming_area(country):
+    "'EU' or 'non-EU': where the country of ISO code country lies."
+    if country in EU_COUNTRIES or country == 'EU':
+        return 'EU'
+    return 'non-EU'
+
+
+def country_farming(country):
+    """The place of farming of the raw materials all farmed in the country
+    of ISO code country: "Agriculture France" for France."""
+    return FARMING['FR' if country == 'FR' else farming_area(country)]
 
 
 def allergen_names():
@@ -35,6 +67,23 @@ def sold_by_weight(product):
     ModelData = Pool().get('ir.model.data')
     return (product.sale_uom.category.id
         == ModelData.get_id('product', 'uom_cat_weight'))
+
+
+def allergen_list(codes):
+    "The names of the allergens of codes, in the order of Annex II."
+    return [name for code, name in allergen_names().items()
+        if code in (codes or [])]
+
+
+def operator_particulars(party):
+    """The name and the address on one line of party, the food business
+    operator of a label or a distance sale."""
+    address = party.address_get()
+    return {
+        'name': party.name,
+        'address': (address.full_address.replace('\n', ', ')
+            if address and address.full_address else None),
+        }
 
 
 @classmethod
@@ -172,6 +221,57 @@ class Template(metaclass=PoolMeta):
     def on_change_producer(self):
         if self.producer and self.producer.company:
             self.company = self.producer.company
+
+    def food_operator(self, company=None):
+        """The party under whose name the product is sold: its producer for
+        a partner farm's product, else its garden's (company, the
+        product's or, for a product of the network, the current one's), or
+        None."""
+        if self.origin == 'partner' and self.producer:
+            return self.producer
+        company = company or self.company
+        if not company and (company_id := self.default_company()):
+            company = Pool().get('company.company')(company_id)
+        return company.party if company else None
+
+    def farming_country(self, company=None):
+        """The ISO code of the country where the product was farmed: that of
+        its food_operator(company), France when unknown; None if bought."""
+        if self.origin not in {'own', 'partner', 'processed'}:
+            return None
+        party = self.food_operator(company)
+        address = party.address_get() if party else None
+        if address and address.country:
+            return address.country.code
+        return 'FR'
+
+    def food_particulars(self, date=None):
+        """The food particulars that a distance sale shows before purchase
+        (Regulation (EU) 1169/2011 art. 14: those of art. 9 but the date),
+        a dictionary; here those of fresh produce, sold as it is: no
+        ingredient list, no nutrition declaration (INCO Annex V point 1).
+
+        The place of farming is given for an organic product whose operator
+        holds an organic certificate valid on date (today by default)."""
+        date = date or Pool().get('ir.date').today()
+        party = self.food_operator()
+        country = self.farming_country()
+        organic = (self.organic and party
+            and party.organic_certified_on(date))
+        return {
+            'name': self.name,
+            'ingredients': None,
+            'ingredients_footnote': None,
+            'allergens': allergen_list(self.allergens),
+            'net_quantity': None,
+            'storage': None,
+            'operator': operator_particulars(party) if party else None,
+            'nutrition': None,
+            'nutrition_exempt': (NUTRITION_EXEMPT_UNPROCESSED
+                if self.origin in FRESH_ORIGINS else None),
+            'farming': (country_farming(country)
+                if organic and country else None),
+            }
 
     @classmethod
     def validate_fields(cls, templates, field_names):
