@@ -1,4 +1,5 @@
-"""The ingredient statement of a recipe, free of any Tryton import.
+"""The ingredient statement of a recipe, free of any Tryton import but the
+place of farming of cocagne_base's products.
 
 Rules of Regulation (EU) 1169/2011 (INCO) and of Regulation (EU) 2018/848
 (organic). The wording is French: the labels are for the French market.
@@ -7,6 +8,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from html import escape
+
+from trytond.modules.cocagne_base.product import FARMING, farming_area
 
 # INCO Annex VII part A.4: ingredients under 2 % of the finished product may
 # follow the others in any order
@@ -25,17 +28,7 @@ FARMING_TOLERANCE = 0.05
 # production in French, and "organic" itself (a label may be bilingual)
 ORGANIC_TERMS = re.compile(
     r'\b(bio|biologiques?|organic|ab)\b', re.IGNORECASE)
-EU_COUNTRIES = frozenset([
-        'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR',
-        'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL',
-        'PT', 'RO', 'SE', 'SI', 'SK'])
 ORGANIC_FOOTNOTE = "*Ingrédients issus de l'agriculture biologique"
-FARMING = {
-    'FR': "Agriculture France",
-    'EU': "Agriculture UE",
-    'non-EU': "Agriculture non UE",
-    'EU/non-EU': "Agriculture UE/non UE",
-    }
 
 
 @dataclass
@@ -66,13 +59,14 @@ class Statement:
     has_organic: bool
 
     def text(self, html=False):
-        """The list "Ingrédients : …", allergens in bold (html) or in upper
-        case (plain text), as INCO art. 21 asks."""
+        """The list "Ingrédients : …", allergens in <strong> (html) or
+        in upper case (plain text), as INCO art. 21 asks."""
         parts = []
         for ingredient, weight, quid in self.items:
             name = ingredient.name
             if ingredient.allergens:
-                name = (f'<b>{escape(name)}</b>' if html else name.upper())
+                name = (f'<strong>{escape(name)}</strong>' if html
+                    else name.upper())
             elif html:
                 name = escape(name)
             if ingredient.organic:
@@ -139,14 +133,8 @@ def _flatten(ingredients, ratio):
 
 def _mixed(country1, country2):
     "The place of farming of an ingredient from two countries."
-    places = {_place(country1), _place(country2)}
+    places = {farming_area(country1), farming_area(country2)}
     return 'EU' if places == {'EU'} else None
-
-
-def _place(country):
-    if country in EU_COUNTRIES or country == 'EU':
-        return 'EU'
-    return 'non-EU'
 
 
 def statement(ingredients, finished_weight, quid_names=()):
@@ -238,8 +226,8 @@ def place_of_farming(ingredients):
         i.quantity for i in agricultural if i.country != 'FR')
     if outside_france <= tolerance:
         return FARMING['FR']
-    non_eu = sum(
-        i.quantity for i in agricultural if _place(i.country) == 'non-EU')
+    non_eu = sum(i.quantity for i in agricultural
+        if farming_area(i.country) == 'non-EU')
     if non_eu <= tolerance:
         return FARMING['EU']
     if total - non_eu <= tolerance:

@@ -4,6 +4,7 @@ to PDF."""
 from genshi.core import Markup
 
 from trytond.i18n import gettext
+from trytond.modules.cocagne_base.product import operator_particulars
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -11,9 +12,8 @@ from trytond.transaction import Transaction
 from . import processing
 from .configuration import LABEL_PAGES
 from .exceptions import LabelError
-from .ingredients import claims_organic, format_number, format_percent
+from .ingredients import claims_organic, format_percent
 from .logo import organic_logo_svg
-from .recipe import NUTRIENTS
 
 
 class LotLabel(Report):
@@ -75,33 +75,27 @@ class LotLabel(Report):
         if claims_organic(name) and not organic:
             cls.refuse_organic_name(lot, name, recipe, statement, company,
                 made_on)
-        address = company.party.address_get() if company else None
         label = {
             'name': name,
-            'ingredients': Markup(statement.text(html=True))
-            if statement else '',
-            'footnote': statement.footnote if statement else '',
-            'net_quantity': cls.net_quantity(recipe),
+            'ingredients': None,
+            'ingredients_footnote': None,
+            'net_quantity': None,
+            'storage': None,
+            'nutrition': None,
+            'nutrition_exempt': None,
+            'farming': None,
             'date': processing.date_wording(kind, date),
-            'storage': recipe.storage_conditions if recipe else '',
             'lot': f'{processing.LOT} {lot.number}',
-            'operator': company.party.name if company else '',
-            'address': (address.full_address.replace('\n', ', ')
-                if address else ''),
+            'operator': (operator_particulars(company.party)
+                if company else None),
             'organic': organic,
             'certifier': (certificates[0].certifier.code
                 if organic else ''),
-            'farming': statement.farming if organic else '',
             'logo': Markup(organic_logo_svg()) if organic else '',
             'nutrition_title': processing.NUTRITION_TITLE,
-            'nutrition': [],
-            'nutrition_exempt': '',
             }
-        if recipe and recipe.nutrition_exempt:
-            label['nutrition_exempt'] = processing.NUTRITION_EXEMPT
-        elif recipe:
-            label['nutrition'] = processing.nutrition_rows(
-                {n: getattr(recipe, n) for n in NUTRIENTS})
+        if recipe:
+            label.update(recipe.food_particulars(statement, organic))
         return label
 
     @classmethod
@@ -119,11 +113,3 @@ class LotLabel(Report):
                 'cocagne_transformation.msg_label_organic_name',
                 lot=lot.rec_name, name=name, reason=reason,
                 recipe=recipe.rec_name if recipe else lot.product.rec_name))
-
-    @classmethod
-    def net_quantity(cls, recipe):
-        if recipe and recipe.net_quantity:
-            return (f'{processing.NET_QUANTITY} '
-                f'{format_number(recipe.net_quantity, 3)} '
-                f'{recipe.net_quantity_unit}')
-        return ''

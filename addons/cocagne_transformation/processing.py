@@ -71,6 +71,13 @@ NUTRIENT_NAMES = [
     ]
 
 
+def net_quantity(quantity, unit):
+    "The mention of the net quantity of quantity unit, or None."
+    if not quantity:
+        return None
+    return f'{NET_QUANTITY} {format_number(quantity, 3)} {unit}'
+
+
 def nutrition_rows(values):
     """The rows (name, value) of the nutrition declaration from values
     {energy_kj, energy_kcal, fat, …} per 100 g, in the order of Annex XV."""

@@ -1,5 +1,7 @@
 """Recipes: bills of materials of the processing units, with their yield,
 shelf life, label particulars and ingredient statement."""
+from genshi.core import Markup
+
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.modules.cocagne_base.garden import GardenOwnedMixin
@@ -7,6 +9,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from . import processing
 from .exceptions import RecipeError
 from .ingredients import (
     ORGANIC_NAME_SHARE, Ingredient, claims_organic, expand, format_percent,
@@ -39,6 +42,14 @@ def nutrient(name, string):
         states={
             'invisible': Bool(Eval('nutrition_exempt')),
             })
+
+
+def product_recipe(product):
+    "The first recipe that makes product, if it is processed, or None."
+    if product.template.origin == 'processed':
+        for product_bom in product.boms:
+            if product_bom.bom:
+                return product_bom.bom
 
 
 def kilograms(quantity, unit):
@@ -230,6 +241,27 @@ class BOM(GardenOwnedMixin, metaclass=PoolMeta):
         except ValueError:
             return None
 
+    def food_particulars(self, statement, organic):
+        """The particulars of INCO art. 9 of the food that the recipe makes
+        and that its labels and distance sales show: those of statement
+        (the recipe's), the place of farming when it is sold as organic."""
+        exempt = self.nutrition_exempt
+        nutrition = processing.nutrition_rows(
+            {n: getattr(self, n) for n in NUTRIENTS})
+        return {
+            'ingredients': (Markup(statement.text(html=True))
+                if statement else None),
+            'ingredients_footnote': (statement.footnote or None
+                if statement else None),
+            'net_quantity': processing.net_quantity(
+                self.net_quantity, self.net_quantity_unit),
+            'storage': self.storage_conditions or None,
+            'nutrition': None if exempt else nutrition or None,
+            'nutrition_exempt': (processing.NUTRITION_EXEMPT
+                if exempt else None),
+            'farming': statement.farming if statement and organic else None,
+            }
+
     @classmethod
     def get_statement(cls, boms, names):
         result = {n: {} for n in names}
@@ -285,24 +317,11 @@ class BOMInput(metaclass=PoolMeta):
 
     def get_sub_recipe(self, name):
         "The first recipe that makes the product, if it is processed."
-        if self.product and self.product.template.origin == 'processed':
-            for product_bom in self.product.boms:
-                if product_bom.bom:
-                    return product_bom.bom.id
+        if self.product and (recipe := product_recipe(self.product)):
+            return recipe.id
 
     @property
     def farming_country(self):
         """The code of the country where the product was farmed: the
         producer's for a partner product, the garden's for its own."""
-        template = self.product.template
-        if template.origin == 'partner' and template.producer:
-            party = template.producer
-        elif template.origin in {'own', 'processed'}:
-            company = self.bom.company or template.company
-            party = company.party if company else None
-        else:
-            return None
-        address = party.address_get() if party else None
-        if address and address.country:
-            return address.country.code
-        return 'FR'
+        return self.product.template.farming_country(self.bom.company)

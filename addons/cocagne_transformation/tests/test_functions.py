@@ -68,14 +68,15 @@ class StatementTestCase(unittest.TestCase):
 
     def test_allergens_emphasised(self):
         """INCO art. 21(1)(b): the allergens of Annex II are emphasised:
-        bold on the label (HTML), upper case in plain text"""
+        strong in HTML (bold on the label), upper case in plain text"""
         result = statement([
                 I("carotte", 5), I("céleri", 2, allergens={'celery'}),
                 I("crème", 1, allergens={'milk'})], 8)
         self.assertEqual(result.text(),
             "Ingrédients : carotte, CÉLERI, CRÈME.")
         self.assertEqual(result.text(html=True),
-            "Ingrédients : carotte, <b>céleri</b>, <b>crème</b>.")
+            "Ingrédients : carotte, <strong>céleri</strong>, "
+            "<strong>crème</strong>.")
         self.assertEqual(result.allergens, {'celery', 'milk'})
 
     def test_html_escaped(self):
@@ -249,6 +250,14 @@ class ProcessingTestCase(unittest.TestCase):
     def test_labour_cost(self):
         self.assertEqual(processing.labour_cost(90, 14), 21)
         self.assertEqual(processing.labour_cost(0, 14), 0)
+
+    def test_net_quantity(self):
+        "INCO art. 23: the net quantity, in the French way"
+        self.assertEqual(processing.net_quantity(350, 'g'),
+            "Quantité nette : 350 g")
+        self.assertEqual(processing.net_quantity(1.5, 'l'),
+            "Quantité nette : 1,5 l")
+        self.assertIsNone(processing.net_quantity(None, None))
 
     def test_nutrition_rows(self):
         "INCO Annex XV: energy then nutrients, in order"

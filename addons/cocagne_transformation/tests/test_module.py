@@ -109,6 +109,25 @@ def create_soup(company, site):
     return bom
 
 
+def certify_garden(company):
+    "Make the garden of company a producer certified organic today."
+    pool = Pool()
+    Certificate = pool.get('cocagne.organic.certificate')
+    ModelData = pool.get('ir.model.data')
+    company.party.producer = True
+    company.party.company = company
+    company.party.save()
+    Certificate.create([{
+                'company': company.id,
+                'producer': company.party.id,
+                'certifier': ModelData.get_id(
+                    'cocagne_base', 'certifier_fr_bio_01'),
+                'number': 'C2',
+                'valid_from': TODAY - dt.timedelta(days=300),
+                'valid_to': TODAY + dt.timedelta(days=60),
+                }])
+
+
 def run_batch(production, finish=True):
     """Take a draft batch through waiting, its inputs forced as assigned,
     and running; then done, unless finish is False."""
@@ -350,22 +369,10 @@ class CocagneTransformationTestCase(StackTestMixin, SharedModelsMixin,
         "The label's PDF holds every mandatory particular"
         pool = Pool()
         Production = pool.get('production')
-        Certificate = pool.get('cocagne.organic.certificate')
-        ModelData = pool.get('ir.model.data')
         Label = pool.get('cocagne.transformation.label', type='report')
         company = create_company()
         with set_company(company):
-            company.party.producer = True
-            company.party.company = company
-            company.party.save()
-            Certificate.create([{
-                        'company': company.id,
-                        'producer': company.party.id,
-                        'certifier': ModelData.get_id(
-                            'cocagne_base', 'certifier_fr_bio_01'),
-                        'number': 'C2',
-                        'valid_from': TODAY - dt.timedelta(days=300),
-                        'valid_to': TODAY + dt.timedelta(days=60)}])
+            certify_garden(company)
             bom = create_soup(company, setup_site(company))
             production = self._batch(company, bom, TODAY)
             run_batch(production)
