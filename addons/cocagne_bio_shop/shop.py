@@ -33,3 +33,14 @@ class Shop(GardenOwnedMixin, metaclass=PoolMeta):
     @classmethod
     def default_commission_rate(cls):
         return Decimal('0.15')
+
+    def cocagne_payment_url(self, sale, return_url):
+        """The address where the storefront sends the customer to pay the
+        order sale online once taken, or None: paid at pickup, the order's
+        total due then (the default).
+
+        The extension point of an online payment provider: a module
+        overrides it to open the provider's payment of sale's total and
+        records the payment on the sale when the provider comes back to
+        return_url (the order's page)."""
+        return None

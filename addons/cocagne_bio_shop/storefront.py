@@ -44,6 +44,11 @@ STATIC = pages.WWW / 'static'
 PAGE_SIZE = 30
 # the states of an order that its customer may still change
 EDITABLE = {'draft', 'quotation'}
+# the states of an order as its customer reads them
+STATES = {
+    'draft': "Enregistrée", 'quotation': "Enregistrée",
+    'confirmed': "Confirmée", 'processing': "En préparation",
+    'done': "Retirée", 'cancelled': "Annulée"}
 
 
 class Visit:
@@ -454,11 +459,21 @@ def checkout(visit, cycle_id):
         return basket(visit, cycle_id, error=error.message, status=status,
             note=note)
     send_order_email(visit, sale)
-    response = visit.redirect(f'commandes/{sale.id}', gettext(
-            'cocagne_bio_shop.msg_shop_order_taken',
-            email=visit.customer.email))
+    payment = visit.shop.cocagne_payment_url(sale, _absolute(visit,
+            f'commandes/{sale.id}'))
+    if payment:
+        response = visit.finish(redirect(payment, code=303))
+    else:
+        response = visit.redirect(f'commandes/{sale.id}', gettext(
+                'cocagne_bio_shop.msg_shop_order_taken',
+                email=visit.customer.email))
     pages.delete_cookie(response, visit.base, pages.CART_COOKIE)
     return response
+
+
+def _absolute(visit, path):
+    "The full address of the page path of the shop, for emails and links."
+    return visit.request.host_url.rstrip('/') + visit.url(path)
 
 
 def _pickup(cycle, value):
@@ -482,8 +497,7 @@ def send_order_email(visit, sale):
     message['To'] = visit.customer.email
     message['Subject'] = gettext('cocagne_bio_shop.msg_shop_order_email',
         shop=visit.shop.name, date=visit.date(order['cycle']['delivery_date']))
-    link = visit.request.host_url.rstrip('/') + visit.url(
-        f'commandes/{sale.id}')
+    link = _absolute(visit, f'commandes/{sale.id}')
     html = pages.render_text('email_order.html', visit=visit, order=order,
         link=link, shop=visit.shop)
     message.set_content(gettext('cocagne_bio_shop.msg_shop_order_email_text',
@@ -496,8 +510,8 @@ def send_order_email(visit, sale):
 def my_orders(visit):
     "The customer's orders in the shop, the latest delivery first."
     sales = customer_orders(visit.shop, visit.customer.party)
-    return visit.render('orders.html', orders=list(zip(orders(sales),
-                [_editable(s) for s in sales])))
+    return visit.render('orders.html', states=STATES,
+        orders=list(zip(orders(sales), [_editable(s) for s in sales])))
 
 
 def _editable(sale):
@@ -525,7 +539,8 @@ def my_order(visit, order_id, error=None, status=HTTPStatus.OK):
     order, = orders([sale])
     editable = _editable(sale)
     return visit.render('order.html', status=status, order=order,
-        editable=editable, error=error,
+        editable=editable, error=error, states=STATES,
+        cycle=order['cycle'] if editable else None,
         pickups=pickups(sale.order_cycle) if editable else [])
 
 
@@ -635,7 +650,7 @@ def sign_up(visit):
 
 def _account_url(visit):
     "The address of the account pages, for the links of the emails."
-    return visit.request.host_url.rstrip('/') + visit.url('compte')
+    return _absolute(visit, 'compte')
 
 
 @page('/compte/validation', readonly=False)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from proteus import Model
 from proteus.config import get_config
 
+from ..config import ADMIN_PASSWORD
 from .common import company_context, get_or_none, ref, ship, today
 from .network import euro_and_france, load_fiscalyear
 from .products import (
@@ -29,6 +30,8 @@ from .products import (
     load_categories, load_uoms, season)
 
 GARDEN = 'rennes'
+# the members with an account on the storefront
+ACCOUNTS = 5
 SEED = 9
 SHOP = "Cocagne Bio du Pays de Rennes"
 SITE = 'RN-BOU'
@@ -199,6 +202,8 @@ def load_bio_shop(gardens, farms):
     and settled, this week's open with its orders and baskets, and the
     recurring cycle."""
     company = gardens[GARDEN]
+    with company_context(company):
+        _accounts(company, _members(company, _rng('members')))
     if loaded():
         return
     partners = {farms[k].id for k in FARMS}
@@ -216,6 +221,20 @@ def load_bio_shop(gardens, farms):
         cycle = _open_cycle(company, shop, offers, products, fee, members,
             _rng('open'))
         _recurring(company, shop, cycle)
+
+
+def _accounts(company, members):
+    """The storefront accounts of the first members, their email
+    validated, with the demo's password (README)."""
+    WebUser = Model.get('web.user')
+    emails = [(m, [c.value for c in m.contact_mechanisms
+                if c.type == 'email'][0]) for m in members[:ACCOUNTS]]
+    existing = {u.email for u in WebUser.find([
+                ('email', 'in', [e for _, e in emails])])}
+    users = [WebUser(email=email, password=ADMIN_PASSWORD, party=party,
+            email_valid=True) for party, email in emails
+        if email not in existing]
+    WebUser.save(users)
 
 
 def _rng(step):
