@@ -17,13 +17,16 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 _catalogues = Cache('cocagne_bio_shop.catalogue', context=False)
+# the catalogue's pages as the storefront rendered them
+catalogue_pages = Cache('cocagne_bio_shop.catalogue_page', context=False)
 
 
 def clear_catalogues():
-    """Forget the cached catalogues, for every process once the
-    transaction is committed: an offer, a fee, a cycle or what remains of
-    an offer changed."""
+    """Forget the cached catalogues and their pages, for every process
+    once the transaction is committed: an offer, a fee, a cycle, a product
+    or what remains of an offer changed."""
     _catalogues.clear()
+    catalogue_pages.clear()
 
 
 class CatalogueMixin:
@@ -36,14 +39,29 @@ class CatalogueMixin:
         clear_catalogues()
 
 
-def cached_catalogue(cycle):
-    """The catalogue of cycle as JSON text (see catalogue()), from the
-    cache when it holds it."""
-    key = (cycle.id, Transaction().language)
+def cached_catalogue(shop, cycle_id):
+    """The catalogue of the open cycle cycle_id of shop as JSON text (see
+    catalogue()), from the cache when it holds it; None for no such cycle."""
+    key = (shop.id, cycle_id, Transaction().language)
     text = _catalogues.get(key)
     if text is None:
+        cycle = shop_cycle(shop, cycle_id)
+        if not cycle:
+            return None
         text = _catalogues.set(key, json.dumps(catalogue(cycle)))
     return text
+
+
+def shop_cycle(shop, cycle_id, states=('open',)):
+    "The cycle cycle_id of shop in states, or None."
+    Cycle = Pool().get('cocagne.order_cycle')
+    cycles = Cycle.search([
+            ('id', '=', cycle_id),
+            ('shop', '=', shop.id),
+            ('company', '=', shop.company.id),
+            ('state', 'in', list(states)),
+            ], limit=1)
+    return cycles[0] if cycles else None
 
 
 def timestamp(value):

@@ -33,8 +33,13 @@ def render_text(template, **values):
 
 def render(template, status=HTTPStatus.OK, **values):
     "The page of template (a file of www/) with values, as a response."
-    response = Response(render_text(template, **values),
-        status=status, content_type='text/html; charset=utf-8')
+    return html(render_text(template, **values), status)
+
+
+def html(text, status=HTTPStatus.OK):
+    "The response of the page text."
+    response = Response(text, status=status,
+        content_type='text/html; charset=utf-8')
     response.headers['Cache-Control'] = 'private, no-store'
     response.headers['Referrer-Policy'] = 'same-origin'
     response.headers['X-Content-Type-Options'] = 'nosniff'

@@ -20,8 +20,8 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from .catalogue import (
-    cached_catalogue, customer_orders, cycle_summary, open_cycles, orders, pickups,
-    subscriptions)
+    cached_catalogue, customer_orders, cycle_summary, open_cycles, orders,
+    pickups, shop_cycle, subscriptions)
 from .exceptions import OrderError
 
 PREFIX = '/<database_name>/cocagne-bio/<int:shop_id>'
@@ -43,12 +43,12 @@ def route(path, method='GET', customer=False):
     def decorator(func):
         @wraps(func)
         def in_shop(request, pool, shop_id, **kwargs):
-            shop = find_shop(pool, shop_id)
+            shop, context = pool.get('web.shop').cocagne_shop(shop_id)
             if not shop:
                 stop(HTTPStatus.NOT_FOUND, gettext(
                         'cocagne_bio_shop.msg_api_shop_unknown',
                         shop=shop_id))
-            with Transaction().set_context(shop.get_context()):
+            with Transaction().set_context(context):
                 try:
                     if customer:
                         kwargs['customer'] = session_customer(request, shop)
@@ -59,16 +59,6 @@ def route(path, method='GET', customer=False):
                 activated('cocagne.order_cycle', "no Cocagne Bio shop")(
                     with_transaction()(in_shop))))
     return decorator
-
-
-def find_shop(pool, shop_id):
-    "The Cocagne Bio shop shop_id, or None."
-    Shop = pool.get('web.shop')
-    shops = Shop.search([
-            ('id', '=', shop_id),
-            ('type', '=', 'cocagne'),
-            ], limit=1)
-    return shops[0] if shops else None
 
 
 def shop_customer(shop, user):
@@ -93,20 +83,14 @@ def session_customer(request, shop):
     return shop_customer(shop, user)
 
 
-def shop_cycle(shop, cycle_id, states=('open',)):
+def open_shop_cycle(shop, cycle_id, states=('open',)):
     "The cycle cycle_id of shop in states, else 404."
-    Cycle = Pool().get('cocagne.order_cycle')
-    cycles = Cycle.search([
-            ('id', '=', cycle_id),
-            ('shop', '=', shop.id),
-            ('company', '=', shop.company.id),
-            ('state', 'in', list(states)),
-            ], limit=1)
-    if not cycles:
+    cycle = shop_cycle(shop, cycle_id, states)
+    if not cycle:
         stop(HTTPStatus.NOT_FOUND, gettext(
                 'cocagne_bio_shop.msg_api_cycle_unknown',
                 cycle=cycle_id, shop=shop.name))
-    return cycles[0]
+    return cycle
 
 
 @route('/cycles')
@@ -118,14 +102,16 @@ def cycles_(request, pool, shop):
 @route('/cycle/<int:cycle_id>/catalogue')
 def catalogue_(request, pool, shop, cycle_id):
     "The offers of an open cycle of the shop."
-    return Response(cached_catalogue(shop_cycle(shop, cycle_id)),
-        content_type='application/json')
+    text = cached_catalogue(shop, cycle_id)
+    if text is None:
+        open_shop_cycle(shop, cycle_id)
+    return Response(text, content_type='application/json')
 
 
 @route('/cycle/<int:cycle_id>/pickups')
 def pickups_(request, pool, shop, cycle_id):
     "The pickup places of an open cycle of the shop."
-    return answer(pickups(shop_cycle(shop, cycle_id)))
+    return answer(pickups(open_shop_cycle(shop, cycle_id)))
 
 
 @route('/login', 'POST')
@@ -157,7 +143,7 @@ def order(request, pool, shop, customer, cycle_id):
     """Add the cart to the customer's order of the cycle: 400 for a wrong
     cart, 409 when the cycle refuses it (closed, sold out, place full)."""
     Sale = pool.get('sale.sale')
-    cycle = shop_cycle(shop, cycle_id, PUBLISHED)
+    cycle = open_shop_cycle(shop, cycle_id, PUBLISHED)
     values = request.parsed_data or {}
     pickup = cycle_pickup(cycle, values.get('pickup'))
     items = cart_items(cycle, values.get('lines'))

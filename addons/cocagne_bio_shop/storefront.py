@@ -12,6 +12,7 @@ writes nothing and shows why, the basket kept."""
 import datetime as dt
 import json
 import os
+import secrets
 import unicodedata
 from decimal import Decimal
 from email.message import EmailMessage
@@ -33,15 +34,17 @@ from trytond.wsgi import app
 
 from . import pages
 from .catalogue import (
-    cached_catalogue, customer_orders, cycle_summary, open_cycles, orders, pickups,
-    subscriptions)
+    cached_catalogue, catalogue_pages, customer_orders, cycle_summary,
+    open_cycles, orders, pickups, shop_cycle, subscriptions)
 from .customer import ACCOUNT_URL
-from .routes import PUBLISHED, cart_items, find_shop
+from .routes import PUBLISHED, cart_items
 from .exceptions import AccountError, OrderError
 
 PREFIX = '/<database_name>/cocagne-bio/<int:shop_id>'
 STATIC = pages.WWW / 'static'
 PAGE_SIZE = 30
+# what stands for the visitor's CSRF token in the cached pages
+CSRF_MARK = secrets.token_hex(32)
 # the states of an order that its customer may still change
 EDITABLE = {'draft', 'quotation'}
 # the states of an order as its customer reads them
@@ -63,8 +66,6 @@ class Visit:
         self.database = Transaction().database.name
         self.base = f'/{self.database}/cocagne-bio/{shop.id}'
         self.lang = Lang.get()
-        self.currency = shop.currency
-        self.timezone = shop.company.timezone
         self.csrf = pages.csrf_token(request)
         self.message = pages.flashed(request)
         self.customer = None
@@ -74,6 +75,14 @@ class Visit:
             self.customer = user
         self.cart_cycle, self.cart = pages.parse_cart(
             request.cookies.get(pages.CART_COOKIE))
+
+    @property
+    def currency(self):
+        return self.shop.currency
+
+    @property
+    def timezone(self):
+        return self.shop.company.timezone
 
     def url(self, path='', **query):
         "The address of a page of the shop."
@@ -88,7 +97,6 @@ class Visit:
     def quantity(self, value, unit, digits):
         "A quantity with its unit: « 1,5 kg »."
         return f'{self.number(value, digits)}\u00a0{unit}'
-
 
     def number(self, value, digits):
         "A quantity as typed in a form: « 1,5 »."
@@ -131,7 +139,7 @@ class Visit:
         "The page of template for this visit."
         values.setdefault('cycle', None)
         response = pages.render(template, status=status, visit=self,
-            shop=self.shop, **values)
+            shop=self.shop, csrf=self.csrf, **values)
         return self.finish(response)
 
     def redirect(self, path, message=None, **query):
@@ -162,10 +170,10 @@ def page(path, methods=('GET',), login=False, readonly=None):
                 pool.get('cocagne.order_cycle')
             except KeyError:
                 return not_found(request)
-            shop = find_shop(pool, shop_id)
+            shop, context = pool.get('web.shop').cocagne_shop(shop_id)
             if not shop:
                 return not_found(request)
-            with Transaction().set_context(shop.get_context()):
+            with Transaction().set_context(context):
                 visit = Visit(request, shop)
                 if request.method == 'POST' and not pages.csrf_valid(request):
                     return visit.render('message.html',
@@ -191,7 +199,7 @@ def unknown(request, database_name, rest):
 
 def not_found(request):
     return pages.render('message.html', HTTPStatus.NOT_FOUND, visit=None,
-        shop=None, cycle=None, title="Page introuvable",
+        shop=None, cycle=None, csrf=None, title="Page introuvable",
         text="Cette page n'existe pas, ou plus. Revenez à l'accueil de "
         "la boutique.")
 
@@ -207,14 +215,13 @@ def static(request, name):
 
 def _cycle(visit, cycle_id, states=('open',)):
     "The cycle cycle_id of the visit's shop in states, else None."
-    Cycle = Pool().get('cocagne.order_cycle')
-    cycles = Cycle.search([
-            ('id', '=', cycle_id),
-            ('shop', '=', visit.shop.id),
-            ('company', '=', visit.shop.company.id),
-            ('state', 'in', list(states)),
-            ], limit=1)
-    return cycles[0] if cycles else None
+    return shop_cycle(visit.shop, cycle_id, states)
+
+
+def _catalogue(visit, cycle_id):
+    "The catalogue data of the open cycle cycle_id of the shop, or None."
+    text = cached_catalogue(visit.shop, cycle_id)
+    return json.loads(text) if text is not None else None
 
 
 def _closed(visit, cycle_id):
@@ -256,12 +263,29 @@ def _number(text):
 
 @page('/livraison/<int:cycle_id>/')
 def catalogue(visit, cycle_id):
-    "The offers of an open cycle, by category, producer, organic, search."
-    cycle = _cycle(visit, cycle_id)
-    if not cycle:
-        return _closed(visit, cycle_id)
-    data = json.loads(cached_catalogue(cycle))
+    """The offers of an open cycle, by category, producer, organic, search.
+    The page is cached until the catalogue changes, for each query and
+    what the header shows of the visitor (logged in, basket's size); its
+    CSRF token is the visitor's."""
     args = visit.request.args
+    key = (visit.shop.id, cycle_id, tuple(sorted(args.items(multi=True))),
+        bool(visit.customer), visit.cart_count(cycle_id),
+        Transaction().language)
+    html = catalogue_pages.get(key) if not visit.message else None
+    if html is None:
+        data = _catalogue(visit, cycle_id)
+        if data is None:
+            return _closed(visit, cycle_id)
+        html = pages.render_text('catalogue.html', visit=visit,
+            shop=visit.shop, csrf=CSRF_MARK,
+            **_catalogue_values(data, args))
+        if not visit.message:
+            catalogue_pages.set(key, html)
+    return visit.finish(pages.html(html.replace(CSRF_MARK, visit.csrf)))
+
+
+def _catalogue_values(data, args):
+    "The values of the catalogue page of data for the query args."
     category, producer = _number(args.get('categorie')), _number(
         args.get('producteur'))
     organic = args.get('bio') == '1'
@@ -287,9 +311,8 @@ def catalogue(visit, cycle_id):
     number = min(max(_number(args.get('page')) or 1, 1), pages_count)
     filters = {'categorie': category, 'producteur': producer,
         'bio': '1' if organic else None, 'q': search}
-    return visit.render('catalogue.html', cycle=data['cycle'],
-        catalogue=data, offers=offers[(number - 1) * PAGE_SIZE:
-            number * PAGE_SIZE],
+    return dict(cycle=data['cycle'], catalogue=data,
+        offers=offers[(number - 1) * PAGE_SIZE:number * PAGE_SIZE],
         found=len(offers), categories=categories, producers=producers,
         filters=filters, page=number, pages=pages_count)
 
@@ -298,10 +321,9 @@ def catalogue(visit, cycle_id):
 def product(visit, cycle_id, offer_id):
     "An offer with every food particular due before a distance sale."
     Offer = Pool().get('cocagne.order_cycle.offer')
-    cycle = _cycle(visit, cycle_id)
-    if not cycle:
+    data = _catalogue(visit, cycle_id)
+    if data is None:
         return _closed(visit, cycle_id)
-    data = json.loads(cached_catalogue(cycle))
     offer = {o['id']: o for o in data['offers']}.get(offer_id)
     if not offer:
         return not_found(visit.request)
@@ -332,7 +354,7 @@ def basket(visit, cycle_id, error=None, status=HTTPStatus.OK, note=''):
     cycle = _cycle(visit, cycle_id)
     if not cycle:
         return _closed(visit, cycle_id)
-    data = json.loads(cached_catalogue(cycle))
+    data = _catalogue(visit, cycle_id)
     lines, total = _cart_lines(visit, data)
     order = _current_order(visit, cycle)
     places = pickups(cycle)
@@ -365,7 +387,7 @@ def change_basket(visit, cycle_id):
     if not cycle:
         return _closed(visit, cycle_id)
     form = visit.request.form
-    data = json.loads(cached_catalogue(cycle))
+    data = _catalogue(visit, cycle_id)
     offers = {o['id']: o for o in data['offers']}
     offer = offers.get(_number(form.get('offer', '')))
     cart = dict(visit.cart) if visit.cart_cycle == cycle.id else {}

@@ -148,6 +148,7 @@ class ShopDataMixin:
             'small': small.id, 'big': big.id, 'draft': draft.id,
             'closed': closed.id, 'shop_b': shop_b.id, 'cycle_b': cycle_b.id,
             'small_offers': [o.id for o in small.offers],
+            'big_offers': [o.id for o in big.offers],
             'small_square': small.pickups[0].id,
             'small_full': [p.id for p in small.pickups
                 if p.capacity == 1][0],

@@ -1,5 +1,6 @@
 "The storefront's pages over HTTP, and every bad input they must survive"
 import re
+from decimal import Decimal
 from html import unescape
 from unittest.mock import patch
 
@@ -124,17 +125,50 @@ class StorefrontTestCase(ShopDataMixin, StackTestMixin, RouteTestCase):
         self.assertEqual(odd.status_code, 200)
 
     def test_catalogue_queries(self):
-        "A page of 10 offers takes as many queries as one of 60"
+        """A page of 10 offers takes as many queries as one of 60, made
+        afresh or from the cache"""
         client = self.client()
-        paths = [f"livraison/{self.ids[c]}/" for c in ['small', 'big']]
-        for path in paths:
-            self.get(client, path)
+        self.get(client, '')
+        paths = [(c, f"livraison/{self.ids[c]}/") for c in ['small', 'big']]
         counts = []
-        for path in paths:
-            with counting_queries() as queries:
-                self.assertEqual(self.get(client, path).status_code, 200)
-            counts.append(len(queries))
-        self.assertEqual(counts[0], counts[1])
+        for cycle, path in paths:
+            # an offer of the cycle changed: its catalogue is made afresh
+            run_committed(lambda: self.set_price(
+                    self.ids[f'{cycle}_offers'][0], '1.50'))
+            for _ in range(2):
+                with counting_queries() as queries:
+                    self.assertEqual(self.get(client, path).status_code, 200)
+                counts.append(len(queries))
+        made, cached = counts[0::2], counts[1::2]
+        self.assertEqual(made[0], made[1])
+        self.assertEqual(cached[0], cached[1])
+        self.assertLess(cached[0], made[0])
+
+    def set_price(self, offer_id, price):
+        Offer = Pool().get('cocagne.order_cycle.offer')
+        offer = Offer(offer_id)
+        offer.unit_price = Decimal(price)
+        offer.save()
+
+    def test_catalogue_cache(self):
+        "A price changed, an offer sold: the cached page shows it at once"
+        client = self.client()
+        path = f"livraison/{self.ids['small']}/"
+        offer = self.ids['small_offers'][3]
+        run_committed(lambda: self.set_price(offer, '2.00'))
+        self.assertIn("Produit 03 Le Moulin 2,11", text(self.get(client, path)))
+        run_committed(lambda: self.set_price(offer, '4.00'))
+        self.assertIn("Produit 03 Le Moulin 4,22", text(self.get(client, path)))
+        capped = self.ids['small_offers'][0]
+        before = text(self.get(client, path))
+        self.log_in(client, 'camille@example.org')
+        self.add(client, capped, '1', cycle=self.ids['small'])
+        response = self.post(client, f"livraison/{self.ids['small']}/commander",
+            {'pickup': self.ids['small_square']})
+        self.assertEqual(response.status_code, 303, text(response))
+        after = text(self.get(client, path))
+        self.assertNotEqual(re.findall(r'Il en reste [\d,]+', before)[:1],
+            re.findall(r'Il en reste [\d,]+', after)[:1])
 
     def test_product_page(self):
         "The product page gives the particulars due before the purchase"
@@ -311,9 +345,13 @@ class StorefrontTestCase(ShopDataMixin, StackTestMixin, RouteTestCase):
         # no pickup place chosen, or one of another cycle
         for pickup in [None, self.ids['square']]:
             data = {'pickup': pickup} if pickup else {}
+            data['note'] = '<script>alert(1)</script>'
             response = self.post(client, f'livraison/{small}/commander', data)
             self.assertIn(response.status_code, {400, 409})
             self.assertIn("lieu de retrait", text(response).lower())
+            html = response.get_data(as_text=True)
+            self.assertIn('&lt;script&gt;alert(1)&lt;/script&gt;', html)
+            self.assertNotIn('<script>alert', html)
         # a closed cycle
         closed = self.ids['closed']
         client.set_cookie(CART_COOKIE,
