@@ -551,6 +551,8 @@ def test_compose():
         services['postgres']['volumes']
     conf = (DOCKER / 'trytond.conf').read_text()
     assert '[queue]\n' in conf and '\nworker = True\n' in conf
+    # the workers' caches (the storefront's catalogue) cleared at once
+    assert '[cache]\n' in conf and '\nclean_timeout = 0\n' in conf
     assert 'password' not in json.dumps(services['app']['environment'])
     checker = shutil.which('check-jsonschema', path=str(BIN))
     if not checker:
