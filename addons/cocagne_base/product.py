@@ -1,5 +1,9 @@
 """Products: origin, producer, organic claim, allergens, season and the
 food particulars of their distance sale."""
+import re
+from html import escape
+
+from genshi.core import Markup
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
@@ -41,6 +45,26 @@ FRESH_ORIGINS = {'own', 'partner'}
 NUTRITION_EXEMPT_UNPROCESSED = ("Dispensé de déclaration nutritionnelle : "
     "produit non transformé comprenant un seul ingrédient (règlement (UE) "
     "1169/2011, annexe V, point 1)")
+# INCO Annex V point 19: the exemption of a food made in small quantities
+# and supplied directly by its maker, in French
+NUTRITION_EXEMPT_SMALL_PRODUCER = ("Dispensé de déclaration nutritionnelle : "
+    "petite quantité fournie directement par le producteur (règlement (UE) "
+    "1169/2011, annexe V, point 19)")
+# what a food not made by a recipe of the garden is, for its nutrition
+# declaration: the exemption that it benefits from
+FOOD_KINDS = [
+    (None, ""),
+    ('fresh', "Unprocessed, single ingredient"),
+    ('small_producer', "Processed by a small producer"),
+    ]
+NUTRITION_EXEMPTIONS = {
+    'fresh': NUTRITION_EXEMPT_UNPROCESSED,
+    'small_producer': NUTRITION_EXEMPT_SMALL_PRODUCER,
+    }
+# a word in capitals (two letters at least, French ones included) and the
+# words in capitals that follow it ("FRUITS À COQUE", "L'ŒUF")
+_CAPITAL = r"(?<!\w)[A-ZÀ-ÖØ-ÞŒŸ]+(?!\w)"
+CAPITALS = re.compile(rf"{_CAPITAL}(?:[ '’-]+{_CAPITAL})*")
 
 
 def farming_area(country):
@@ -54,6 +78,32 @@ def country_farming(country):
     """The place of farming of the raw materials all farmed in the country
     of ISO code country: "Agriculture France" for France."""
     return FARMING['FR' if country == 'FR' else farming_area(country)]
+
+
+def ingredients_markup(text):
+    """The ingredient list text typed as on a producer's label, as HTML
+    (Markup): escaped, the words in capitals, which emphasise the allergens
+    of a typed list (INCO art. 21), in <strong>. None if text is empty."""
+    if not text or not text.strip():
+        return None
+
+    def strong(match):
+        word = match.group()
+        if sum(c.isalpha() for c in word) < 2:
+            return word
+        return f'<strong>{word}</strong>'
+    return Markup(CAPITALS.sub(strong,
+            escape(' '.join(text.split()), quote=False)))
+
+
+def ingredients_parts(text):
+    """The ingredient list and its footnote (the lines starting with "*")
+    of text, typed as on a producer's label; each None when empty."""
+    lines = [line.strip() for line in (text or '').splitlines()]
+    footnote = ' '.join(line for line in lines if line.startswith('*'))
+    listed = ' '.join(line for line in lines
+        if line and not line.startswith('*'))
+    return listed or None, footnote or None
 
 
 def allergen_names():
@@ -94,6 +144,17 @@ def get_months(cls):
         for i, name in enumerate(Month.locale()) if name]
 
 
+# the food information of a product not made by a recipe of the garden
+FOOD_STATES = {
+    'invisible': Eval('origin') == 'processed',
+    }
+
+
+def origin_food_kind(origin):
+    "The food kind that a product of origin usually is."
+    return 'fresh' if origin in FRESH_ORIGINS else None
+
+
 class Template(metaclass=PoolMeta):
     __name__ = 'product.template'
     company = fields.Many2One(
@@ -130,10 +191,61 @@ class Template(metaclass=PoolMeta):
     season_months = fields.MultiSelection(
         'get_months', "Season", sort=False,
         help="The months when the product is available.")
+    food_kind = fields.Selection(
+        FOOD_KINDS, "Food Kind", states=FOOD_STATES,
+        help="For the nutrition declaration (Regulation (EU) 1169/2011 "
+        "annex V), if not made by a recipe of the garden:\n"
+        "- unprocessed, single ingredient (vegetables, fruit, eggs, "
+        "honey): exempt by point 1;\n"
+        "- processed by a small producer who supplies it directly "
+        "(bread, butter, cheese, juice): exempt by point 19.")
+    food_ingredients = fields.Text(
+        "Ingredients", states=FOOD_STATES,
+        help="The ingredient list as on the producer's label, the "
+        "allergens in capitals: \"Farine de BLÉ*, eau, sel\".\n"
+        "A line starting with \"*\" is its footnote: \"*Ingrédients "
+        "issus de l'agriculture biologique\".")
+    food_net_quantity = fields.Char(
+        "Net Quantity", states=FOOD_STATES,
+        help="As on the producer's label: \"250 g\", \"75 cl\".\n"
+        "Leave empty for a product weighed when sold.")
+    food_storage = fields.Text(
+        "Storage Conditions", states=FOOD_STATES,
+        help="As on the producer's label: \"À conserver entre 0 et "
+        "6 °C\".")
+
+    @classmethod
+    def __register__(cls, module):
+        cursor = Transaction().connection.cursor()
+        table_h = cls.__table_handler__(module)
+        added = not table_h.column_exist('food_kind')
+
+        super().__register__(module)
+
+        # Migration from 8.0.0: the food kind that the origin gave
+        if added:
+            table = cls.__table__()
+            cursor.execute(*table.update([table.food_kind],
+                    [origin_food_kind(None)],
+                    where=~table.origin.in_(list(FRESH_ORIGINS))))
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('//page[@id="cocagne_food"]', 'states', FOOD_STATES),
+            ]
 
     @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
+
+    @classmethod
+    def create(cls, vlist):
+        vlist = [v.copy() for v in vlist]
+        for values in vlist:
+            if 'food_kind' not in values and 'origin' in values:
+                values['food_kind'] = origin_food_kind(values['origin'])
+        return super().create(vlist)
 
     @classmethod
     def default_allergens(cls):
@@ -165,6 +277,11 @@ class Template(metaclass=PoolMeta):
         return cls.default_default_uom()
 
     @classmethod
+    def default_food_kind(cls):
+        return origin_food_kind(Transaction().context.get('default_origin')
+            or cls.default_origin())
+
+    @classmethod
     def default_salable(cls):
         if preset := cls._default_preset():
             return preset[1]
@@ -184,7 +301,7 @@ class Template(metaclass=PoolMeta):
     def default_agricultural(cls):
         return True
 
-    @fields.depends('origin', 'producer', 'default_uom',
+    @fields.depends('origin', 'producer', 'default_uom', 'food_kind',
         methods=['on_change_default_uom'])
     def on_change_origin(self):
         pool = Pool()
@@ -194,6 +311,7 @@ class Template(metaclass=PoolMeta):
             self.producer = None
         if self.origin in ORIGIN_PRESETS and (self.id is None or self.id < 0):
             uom, self.salable, self.purchasable = ORIGIN_PRESETS[self.origin]
+            self.food_kind = origin_food_kind(self.origin)
             self.default_uom = Uom(ModelData.get_id('product', uom))
             self.on_change_default_uom()
 
@@ -248,8 +366,13 @@ class Template(metaclass=PoolMeta):
     def food_particulars(self, date=None):
         """The food particulars that a distance sale shows before purchase
         (Regulation (EU) 1169/2011 art. 14: those of art. 9 but the date),
-        a dictionary; here those of fresh produce, sold as it is: no
-        ingredient list, no nutrition declaration (INCO Annex V point 1).
+        a dictionary; here those of the product's food information, for a
+        product not made by a recipe of the garden: the ingredient list as
+        HTML (the allergens typed in capitals in <strong>) and its
+        footnote, the net quantity, the storage conditions and the
+        exemption from the nutrition declaration of its food kind (INCO
+        Annex V point 1 for unprocessed produce, point 19 for the food of
+        a small producer).
 
         The place of farming is given for an organic product whose operator
         holds an organic certificate valid on date (today by default)."""
@@ -258,17 +381,17 @@ class Template(metaclass=PoolMeta):
         country = self.farming_country()
         organic = (self.organic and party
             and party.organic_certified_on(date))
+        ingredients, footnote = ingredients_parts(self.food_ingredients)
         return {
             'name': self.name,
-            'ingredients': None,
-            'ingredients_footnote': None,
+            'ingredients': ingredients_markup(ingredients),
+            'ingredients_footnote': footnote,
             'allergens': allergen_list(self.allergens),
-            'net_quantity': None,
-            'storage': None,
+            'net_quantity': self.food_net_quantity or None,
+            'storage': (self.food_storage or '').strip() or None,
             'operator': operator_particulars(party) if party else None,
             'nutrition': None,
-            'nutrition_exempt': (NUTRITION_EXEMPT_UNPROCESSED
-                if self.origin in FRESH_ORIGINS else None),
+            'nutrition_exempt': NUTRITION_EXEMPTIONS.get(self.food_kind),
             'farming': (country_farming(country)
                 if organic and country else None),
             }

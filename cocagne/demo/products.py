@@ -227,6 +227,140 @@ BOUGHT = [
         SUPPLIES, PACKAGING, False),
     ]
 
+# The food information of the partner farms' products (products.py and
+# bio_shop.py), as on their labels: name: (food kind, ingredient list with
+# the allergens in capitals and the organic ingredients starred, net
+# quantity, storage); those not listed are fresh produce sold loose.
+ORGANIC = "*Ingrédients issus de l'agriculture biologique"
+FRESH, SMALL = 'fresh', 'small_producer'
+COLD = "À conserver entre 0 et 6 °C."
+CHEESE = "À conserver entre 4 et 8 °C, dans son papier."
+BREAD = "À conserver dans un endroit sec, enveloppé dans un torchon."
+DRY = "À conserver dans un endroit sec, à l'abri de la lumière."
+OPENED = ("À conserver à l'abri de la lumière ; après ouverture, au "
+    "réfrigérateur et à consommer sous 5 jours.")
+HONEY = "À conserver à température ambiante, à l'abri de l'humidité."
+CIDER = "À conserver debout, au frais et à l'abri de la lumière."
+LEAVEN = ("Farine de BLÉ* T80, eau, levain naturel* (farine de SEIGLE*, "
+    "eau), sel.")
+FOOD_INFORMATION = {
+    "Comté AOP 12 mois": (SMALL,
+        "LAIT cru de vache*, sel, ferments lactiques, présure.", None,
+        CHEESE),
+    "Morbier AOP": (SMALL, "LAIT cru de vache*, sel, ferments lactiques, "
+        "présure, charbon végétal.", None, CHEESE),
+    "Yaourt nature au lait entier 4 × 125 g": (SMALL,
+        "LAIT entier*, ferments lactiques.", "4 × 125 g", COLD),
+    "Jus de pomme 1 L": (SMALL, "Pur jus de pomme*.", "1 L", OPENED),
+    "Miel de sapin 500 g": (FRESH, None, "500 g", HONEY),
+    "Miel toutes fleurs 500 g": (FRESH, None, "500 g", HONEY),
+    "Pain de campagne au levain 1 kg": (SMALL, LEAVEN, "1 kg", BREAD),
+    "Farine de blé T80 1 kg": (FRESH, None, "1 kg", DRY),
+    "Œufs plein air × 6": (FRESH, None, "6 œufs",
+        "À conserver à l'abri des variations de température."),
+    "Œufs plein air × 12": (FRESH, None, "12 œufs",
+        "À conserver à l'abri des variations de température."),
+    "Yaourt brassé à la vanille 4 × 125 g": (SMALL, "LAIT entier*, sucre "
+        "de canne*, vanille* (0,2 %), ferments lactiques.", "4 × 125 g",
+        COLD),
+    "Tomme de Bretagne": (SMALL, "LAIT de vache* pasteurisé, sel, "
+        "ferments lactiques, présure.", None, CHEESE),
+    "Beurre demi-sel 250 g": (SMALL, "Crème de LAIT* pasteurisée, sel de "
+        "Guérande (2 %), ferments lactiques.", "250 g", COLD),
+    "Jus de pomme pétillant 75 cl": (SMALL, "Pur jus de pomme*, gaz "
+        "carbonique.", "75 cl", OPENED),
+    "Lait cru entier 1 L": (FRESH, None, "1 L",
+        "À conserver entre 0 et 4 °C ; à consommer dans les 3 jours."),
+    "Crème fraîche épaisse 25 cl": (SMALL, "Crème de LAIT* pasteurisée, "
+        "ferments lactiques.", "25 cl", COLD),
+    "Fromage blanc fermier 500 g": (SMALL, "LAIT écrémé* pasteurisé, crème "
+        "de LAIT*, ferments lactiques, présure.", "500 g", COLD),
+    "Pain de seigle 500 g": (SMALL, "Farine de SEIGLE* T130, eau, levain "
+        "naturel* (farine de SEIGLE*, eau), sel.", "500 g", BREAD),
+    "Miel de châtaignier 500 g": (FRESH, None, "500 g", HONEY),
+    "Miel de printemps 500 g": (FRESH, None, "500 g", HONEY),
+    "Jus de pomme et poire 1 L": (SMALL, "Pur jus de pomme* (70 %), pur jus "
+        "de poire* (30 %).", "1 L", OPENED),
+    "Fromage de chèvre frais": (SMALL, "LAIT cru de chèvre*, ferments "
+        "lactiques, présure, sel.", "150 g", COLD),
+    "Tomme de chèvre": (SMALL, "LAIT cru de chèvre*, sel, ferments "
+        "lactiques, présure.", None, CHEESE),
+    "Farine de blé T65 1 kg": (FRESH, None, "1 kg", DRY),
+    "Pain complet au levain 800 g": (SMALL, "Farine complète de BLÉ* T150, "
+        "eau, levain naturel*, sel.", "800 g", BREAD),
+    "Huile d'olive vierge extra 50 cl": (SMALL, "Huile d'olive vierge "
+        "extra*.", "50 cl", DRY),
+    "Miel de lavande 500 g": (FRESH, None, "500 g", HONEY),
+    # bio_shop.py
+    "Terrine de poulet 180 g": (SMALL, "Viande de poulet* (60 %), foie de "
+        "volaille*, oignon*, sel, poivre*.", "180 g", OPENED),
+    "Fromage frais aux herbes 150 g": (SMALL, "LAIT* pasteurisé, crème de "
+        "LAIT*, ciboulette* et persil* (3 %), sel, ferments lactiques, "
+        "présure.", "150 g", COLD),
+    "Lait ribot 1 L": (SMALL, "LAIT écrémé* fermenté, ferments lactiques.",
+        "1 L", COLD),
+    "Tomme aux orties": (SMALL, "LAIT de vache* pasteurisé, orties* (1 %), "
+        "sel, ferments lactiques, présure.", None, CHEESE),
+    "Faisselle 500 g": (SMALL, "LAIT entier* pasteurisé, ferments "
+        "lactiques, présure.", "500 g", COLD),
+    "Cidre brut 75 cl": (SMALL, "Jus de pomme* fermenté, conservateur : "
+        "SULFITES.", "75 cl", CIDER),
+    "Cidre doux 75 cl": (SMALL, "Jus de pomme* fermenté, conservateur : "
+        "SULFITES.", "75 cl", CIDER),
+    "Poiré 75 cl": (SMALL, "Jus de poire* fermenté, conservateur : "
+        "SULFITES.", "75 cl", CIDER),
+    "Vinaigre de cidre 50 cl": (SMALL, "Vinaigre de cidre*, conservateur : "
+        "SULFITES.", "50 cl", DRY),
+    "Yaourt nature fermier 4 × 125 g": (SMALL,
+        "LAIT entier*, ferments lactiques.", "4 × 125 g", COLD),
+    "Riz au lait 2 × 150 g": (SMALL, "LAIT entier* (75 %), riz rond*, sucre "
+        "de canne*, vanille*.", "2 × 150 g", COLD),
+    "Beurre doux 250 g": (SMALL, "Crème de LAIT* pasteurisée, ferments "
+        "lactiques.", "250 g", COLD),
+    "Crème dessert au chocolat 2 × 125 g": (SMALL, "LAIT entier*, sucre de "
+        "canne*, chocolat noir* (7 %) (pâte de cacao*, sucre de canne*), "
+        "amidon de maïs*.", "2 × 125 g", COLD),
+    "Baguette paysanne": (SMALL, LEAVEN, "250 g",
+        "À conserver dans un endroit sec ; à consommer dans la journée."),
+    "Pain aux graines 500 g": (SMALL, "Farine de BLÉ* T80, eau, graines* "
+        "(tournesol*, lin*, SÉSAME*) (12 %), levain naturel*, sel.", "500 g",
+        BREAD),
+    "Kouign-amann 400 g": (SMALL, "Farine de BLÉ*, BEURRE* demi-sel (30 %), "
+        "sucre de canne*, eau, levure, sel de Guérande.", "400 g", BREAD),
+    "Sablés bretons 200 g": (SMALL, "Farine de BLÉ*, BEURRE* demi-sel "
+        "(30 %), sucre de canne*, jaunes d'ŒUFS*, poudre à lever "
+        "(bicarbonate de sodium).", "200 g", DRY),
+    "Brioche tressée 400 g": (SMALL, "Farine de BLÉ* T45, ŒUFS* (20 %), "
+        "BEURRE* (15 %), sucre de canne*, LAIT*, levure, sel.", "400 g",
+        BREAD),
+    "Miel de sarrasin 500 g": (FRESH, None, "500 g", HONEY),
+    "Pain d'épices au miel 300 g": (SMALL, "Farine de SEIGLE*, miel* (40 %), "
+        "farine de BLÉ*, épices* (cannelle*, anis vert*, muscade*), poudre à "
+        "lever (bicarbonate de sodium).", "300 g", DRY),
+    "Hydromel 75 cl": (SMALL, "Eau, miel* (30 %), levures, conservateur : "
+        "SULFITES.", "75 cl", CIDER),
+    "Compote pomme-poire 700 g": (SMALL, "Pomme* (70 %), poire* (29 %), jus "
+        "de citron*.", "700 g", OPENED),
+    "Confiture de poire 320 g": (SMALL, "Poire* (55 %), sucre de canne*, jus "
+        "de citron*, gélifiant : pectine de fruits.", "320 g", OPENED),
+    "Pommes séchées 100 g": (SMALL, "Pomme* séchée.", "100 g", DRY),
+    }
+
+
+def food_values(name):
+    "The food information of the product named name, by field."
+    if name not in FOOD_INFORMATION:
+        return {}
+    kind, ingredients, net_quantity, storage = FOOD_INFORMATION[name]
+    if ingredients and '*' in ingredients:
+        ingredients += '\n' + ORGANIC
+    return {
+        'food_kind': kind,
+        'food_ingredients': ingredients,
+        'food_net_quantity': net_quantity,
+        'food_storage': storage,
+        }
+
 
 def load_uoms():
     "The units of measure by symbol, with a « Botte » (bunch) unit."
@@ -257,6 +391,8 @@ def _template(name, uom, list_price, cost_price, category, account_category,
         **values):
     Template = Model.get('product.template')
     values.setdefault('salable', True)
+    # after the origin, whose change presets a food kind
+    values.update(food_values(name))
     template = Template(name=name, type='goods',
         purchasable=True, account_category=account_category,
         list_price=Decimal(list_price), **values)
@@ -268,12 +404,30 @@ def _template(name, uom, list_price, cost_price, category, account_category,
     return template
 
 
+def complete_food():
+    """The food information of the partner products of FOOD_INFORMATION
+    loaded without it, where it is still empty."""
+    Template = Model.get('product.template')
+    templates = Template.find([
+            ('name', 'in', list(FOOD_INFORMATION)),
+            ('origin', '=', 'partner'),
+            ('food_ingredients', '=', None),
+            ('food_net_quantity', '=', None),
+            ('food_storage', '=', None),
+            ])
+    for template in templates:
+        for field, value in food_values(template.name).items():
+            setattr(template, field, value)
+    Template.save(templates)
+
+
 def load_products(gardens, farms, account_categories):
     "The products of every garden that has none yet, and shared supplies."
     Template = Model.get('product.template')
     Party = Model.get('party.party')
     uoms, categories = load_uoms(), load_categories()
     food = account_categories[FOOD]
+    complete_food()
 
     for key, company in gardens.items():
         if Template.find([('company', '=', company.id)], limit=1):
