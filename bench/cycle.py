@@ -6,8 +6,8 @@ French: the database cached for `cocagne test` serves here too) in a test
 database (SQLite in memory unless TRYTOND_DATABASE__URI says PostgreSQL)
 and builds, seeded and committed, a garden with its shop (the tests'
 setup_shop), 30 partner farms (address, email, a third of them certified
-organic), 500 of their products, 4,000 customers and 3 pickup places
-without capacity. Measured:
+organic), 500 of their products and 3 pickup places without capacity (by
+bench/_shop.py, as for bench storefront), and 4,000 customers. Measured:
 
 1. close: two open cycles of the same 120 offers (4 per farm, bought from
    the farm, half of them with a cap too large to be reached) and a fee of
@@ -38,20 +38,19 @@ a cProfile of the close of the small cycle (timed once more, then not
 counted).
 """
 import cProfile
-import datetime as dt
 import io
 import math
 import os
 import pstats
 import random
-import re
 import secrets
 import sys
 import time
-from decimal import Decimal
 from unittest.mock import patch
 
 from _database import use_test_database  # noqa: E402
+from _shop import (  # noqa: E402
+    make_shop, order_fee, print_differing, query_text)
 
 BACKEND = use_test_database('cycle')
 
@@ -83,76 +82,35 @@ def build():
     cycles and the two cycles to close with their orders, committed; return
     what the measures need, as ids and values."""
     from trytond.modules.cocagne_base.allergen import ALLERGENS
-    from trytond.modules.cocagne_base.tests.tools import create_garden
-    from trytond.modules.cocagne_bio_shop.tests.tools import (
-        create_cycle, create_farm, setup_shop)
+    from trytond.modules.cocagne_bio_shop.tests.tools import create_cycle
     from trytond.modules.company.tests import set_company
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    pool = Pool()
-    Certificate = pool.get('cocagne.organic.certificate')
-    Certifier = pool.get('cocagne.organic.certifier')
-    Fee = pool.get('cocagne.order_cycle.fee')
-    Party = pool.get('party.party')
-    Place = pool.get('cocagne.place')
-    Template = pool.get('product.template')
-    Uom = pool.get('product.uom')
+    Party = Pool().get('party.party')
     rng = random.Random(SEED)
-    company = create_garden()
+    garden = make_shop(FARMS, CERTIFIED, [{
+                'name': f"Produit {i:03d}", 'farm': i % FARMS,
+                'organic': i % FARMS < CERTIFIED and i % 3 != 0,
+                'allergens': [ALLERGENS[i % 14][0]] if i % 4 == 0 else [],
+                } for i in range(PRODUCTS)],
+        [f"Point de retrait {i}" for i in range(PLACES)], farm_city="Rennes")
+    company, shop, kg = garden.company, garden.shop, garden.kg
     with set_company(company):
-        shop = setup_shop(company)
-        kg, = Uom.search([('symbol', '=', 'kg')])
-        unit, = Uom.search([('symbol', '=', 'u')])
-        farms = [create_farm(company, f"Ferme {i:02d}",
-                f'ferme{i:02d}@example.org') for i in range(FARMS)]
-        Party.write(farms, {'addresses': [('create', [{
-                            'city': "Rennes"}])]})
-        today = dt.date.today()
-        certifiers = Certifier.search([], limit=2)
-        Certificate.create([{
-                    'company': company.id, 'producer': farm.id,
-                    'certifier': certifiers[i % len(certifiers)].id,
-                    'number': f'C-{i:03d}',
-                    'valid_from': today - dt.timedelta(days=100),
-                    'valid_to': today + dt.timedelta(days=265),
-                    } for i, farm in enumerate(farms[:CERTIFIED])])
-        templates = Template.create([{
-                    'name': f"Produit {i:03d}", 'type': 'goods',
-                    'company': company.id,
-                    'default_uom': (kg if i % 2 else unit).id,
-                    'sale_uom': (kg if i % 2 else unit).id,
-                    'purchasable': True,
-                    'purchase_uom': (kg if i % 2 else unit).id,
-                    'salable': True, 'origin': 'partner',
-                    'producer': farms[i % FARMS].id,
-                    # only the certified farms' products may be organic
-                    'organic': i % FARMS < CERTIFIED and i % 3 != 0,
-                    'allergens': [ALLERGENS[i % 14][0]] if i % 4 == 0 else [],
-                    'account_category': shop['goods'].id,
-                    'list_price': Decimal('2'),
-                    'products': [('create', [{}])],
-                    } for i in range(PRODUCTS)])
-        products = [(t.products[0], farms[i % FARMS],
-                f'{1 + i % 400 / 100:.2f}') for i, t in enumerate(templates)]
-        places = Place.create([{'name': f"Point de retrait {i}",
-                    'kind': 'drop_point', 'company': company.id}
-                for i in range(PLACES)])
+        products = [(product, farm, f'{1 + i % 400 / 100:.2f}')
+            for i, (product, farm) in enumerate(garden.products)]
         catalogues = [create_cycle(shop['shop'], f"Catalogue de {n}",
                 [(p, f, price, 100 if i % 2 else None)
                     for i, (p, f, price) in enumerate(products[:n])],
-                [(places[0], None)]).id for n in CATALOGUES]
+                [(garden.places[0], None)]).id for n in CATALOGUES]
 
         offered = products[:FARMS * OFFERS_PER_FARM]
         cycles = [create_cycle(shop['shop'], name,
                 [(p, f, price, 10 ** 7 if i % 2 else None)
                     for i, (p, f, price) in enumerate(offered)],
-                [(place, None) for place in places])
+                [(place, None) for place in garden.places])
             for name in ["Semaine A", "Semaine B"]]
-        Fee.create([{'cycle': c.id, 'name': "Préparation",
-                    'product': shop['packing'].id, 'basis': 'order',
-                    'payer': 'customer', 'amount': Decimal('0.50')}
-                for c in cycles])
+        order_fee(shop, cycles)
         customers = []
         for start in range(0, 2 * ORDERS, 1000):
             customers += Party.create([{
@@ -330,9 +288,7 @@ def catalogue_queries(setup):
                 return catalogue(cycle), []
             with counting_queries() as queries:
                 data = catalogue(cycle)
-            # told apart by their text, the length of their IN lists aside
-            return data, [re.sub(r'\(\?(, \?)*\)', '(?…)', q)
-                for q in queries]
+            return data, [query_text(q) for q in queries]
     result = []
     for cycle_id in setup['catalogues']:
         call(cycle_id)
@@ -405,16 +361,7 @@ def main():
     (_, few), (_, many) = counts
     queries_ok = len(few) == len(many)
     if not queries_ok:
-        # the queries told apart by their text (their parameters aside)
-        for name, these, others in [('more', many, few),
-                ('fewer', few, many)]:
-            others = list(others)
-            for query in these:
-                if query in others:
-                    others.remove(query)
-                else:
-                    print(f'   {name} with {counts[-1][0]} offers: '
-                        f'{query[:400]}')
+        print_differing(few, many, counts[-1][0])
     few, many = len(few), len(many)
     print(f'   same number: {"ok" if queries_ok else "MISSED"}', flush=True)
 

@@ -8,8 +8,9 @@ server, else the local one: the server's processes need a database they
 can share, not SQLite in memory) and builds, seeded and committed, a
 garden with its shop (the tests' setup_shop), 30 partner farms (a third of
 them certified organic), 500 of their products in 6 categories (some
-organic, some with an allergen, half of the offers capped) and two open
-cycles with a fee per order: one of the 500 offers, one of 10. Measured:
+organic, some with an allergen, half of the offers capped), a pickup
+place (by bench/_shop.py, as for bench cycle) and two open cycles with a
+fee per order: one of the 500 offers, one of 10. Measured:
 
 1. queries, in this process (werkzeug's test client on trytond's WSGI
    application, as user 0 as the pages run): the SQL queries of one request
@@ -93,12 +94,10 @@ if __name__ == '__main__' and sys.argv[1:2] == [LOAD]:
     sys.exit(0)
 
 import cProfile  # noqa: E402
-import datetime as dt  # noqa: E402
 import io  # noqa: E402
 import math  # noqa: E402
 import pstats  # noqa: E402
 import random  # noqa: E402
-import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
@@ -106,7 +105,6 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
-from decimal import Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # served by processes of their own: a database on a PostgreSQL server
@@ -115,6 +113,8 @@ if not os.environ.get('TRYTOND_DATABASE__URI', '').startswith('postgresql'):
     os.environ['TRYTOND_DATABASE__URI'] = PG_URI
 
 from _database import use_test_database  # noqa: E402
+from _shop import (  # noqa: E402
+    make_shop, order_fee, print_differing, query_text)
 
 BACKEND = use_test_database('storefront')
 
@@ -150,71 +150,29 @@ def build():
     """Make the garden, its shop, farms, products and the two open cycles,
     committed; return their ids."""
     from trytond.modules.cocagne_base.allergen import ALLERGENS
-    from trytond.modules.cocagne_base.tests.tools import create_garden
-    from trytond.modules.cocagne_bio_shop.tests.tools import (
-        create_cycle, create_farm, setup_shop)
+    from trytond.modules.cocagne_bio_shop.tests.tools import create_cycle
     from trytond.modules.company.tests import set_company
-    from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    pool = Pool()
-    Category = pool.get('product.category')
-    Certificate = pool.get('cocagne.organic.certificate')
-    Certifier = pool.get('cocagne.organic.certifier')
-    Fee = pool.get('cocagne.order_cycle.fee')
-    Place = pool.get('cocagne.place')
-    Template = pool.get('product.template')
-    Uom = pool.get('product.uom')
     rng = random.Random(SEED)
-    company = create_garden()
-    with set_company(company):
-        shop = setup_shop(company)
-        kg, = Uom.search([('symbol', '=', 'kg')])
-        unit, = Uom.search([('symbol', '=', 'u')])
-        farms = [create_farm(company, f"Ferme {i:02d}",
-                f'ferme{i:02d}@example.org') for i in range(FARMS)]
-        today = dt.date.today()
-        certifiers = Certifier.search([], limit=2)
-        Certificate.create([{
-                    'company': company.id, 'producer': farm.id,
-                    'certifier': certifiers[i % len(certifiers)].id,
-                    'number': f'C-{i:03d}',
-                    'valid_from': today - dt.timedelta(days=100),
-                    'valid_to': today + dt.timedelta(days=265),
-                    } for i, farm in enumerate(farms[:CERTIFIED])])
-        categories = Category.create([{'name': n} for n in CATEGORIES])
-        farm_of = [rng.randrange(FARMS) for _ in range(PRODUCTS)]
-        templates = Template.create([{
-                    'name': f"{NAMES[i % len(NAMES)]} "
-                    f"n°{i // len(NAMES) + 1}",
-                    'type': 'goods', 'company': company.id,
-                    'default_uom': (kg if i % 2 else unit).id,
-                    'sale_uom': (kg if i % 2 else unit).id,
-                    'purchasable': True,
-                    'purchase_uom': (kg if i % 2 else unit).id,
-                    'salable': True, 'origin': 'partner',
-                    'producer': farms[farm_of[i]].id,
-                    # only the certified farms' products may be organic
-                    'organic': farm_of[i] < CERTIFIED and rng.random() < 0.7,
-                    'allergens': ([rng.choice(ALLERGENS)[0]]
-                        if rng.random() < 0.25 else []),
-                    'categories': [('add', [rng.choice(categories).id])],
-                    'account_category': shop['goods'].id,
-                    'list_price': Decimal('2'),
-                    'products': [('create', [{}])],
-                    } for i in range(PRODUCTS)])
-        offers = [(t.products[0], farms[farm_of[i]],
-                f'{rng.randint(80, 900) / 100:.2f}',
+    farm_of = [rng.randrange(FARMS) for _ in range(PRODUCTS)]
+    garden = make_shop(FARMS, CERTIFIED, [{
+                'name': f"{NAMES[i % len(NAMES)]} n°{i // len(NAMES) + 1}",
+                'farm': farm_of[i],
+                'organic': farm_of[i] < CERTIFIED and rng.random() < 0.7,
+                'allergens': ([rng.choice(ALLERGENS)[0]]
+                    if rng.random() < 0.25 else []),
+                'category': rng.choice(CATEGORIES),
+                } for i in range(PRODUCTS)],
+        ["Halle du marché"], categories=CATEGORIES)
+    shop = garden.shop
+    with set_company(garden.company):
+        offers = [(product, farm, f'{rng.randint(80, 900) / 100:.2f}',
                 rng.choice([None, 20, 100]) if i % 2 else None)
-            for i, t in enumerate(templates)]
-        place, = Place.create([{'name': "Halle du marché",
-                    'kind': 'drop_point', 'company': company.id}])
+            for i, (product, farm) in enumerate(garden.products)]
         cycles = [create_cycle(shop['shop'], f"Livraison de {n} produits",
-                offers[:n], [(place, None)]) for n in CYCLES]
-        Fee.create([{'cycle': c.id, 'name': "Préparation",
-                    'product': shop['packing'].id, 'basis': 'order',
-                    'payer': 'customer', 'amount': Decimal('0.50')}
-                for c in cycles])
+                offers[:n], [(garden.places[0], None)]) for n in CYCLES]
+        order_fee(shop, cycles)
         setup = {'shop': shop['shop'].id, 'cycles': [c.id for c in cycles]}
     Transaction().commit()
     return setup
@@ -278,10 +236,7 @@ def in_process(setup, profiling=False):
                 clear_catalogue_caches()
             with counting_queries() as queries:
                 get(paths[name][1])
-            # told apart by their text, the length of their IN lists aside
-            counts[state].append((offers, [
-                        re.sub(r'\(\?(, \?)*\)', '(?…)', str(q))
-                        for q in queries]))
+            counts[state].append((offers, [query_text(q) for q in queries]))
     if profiling:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -470,16 +425,7 @@ def main():
             f'{CYCLES[0]}')
         if len(few) != len(many):
             queries_ok = False
-            # the queries told apart by their text (their parameters aside)
-            for which, these, others in [('more', many, few),
-                    ('fewer', few, many)]:
-                others = list(others)
-                for query in these:
-                    if query in others:
-                        others.remove(query)
-                    else:
-                        print(f'   {which} with {CYCLES[0]} offers: '
-                            f'{query[:400]}')
+            print_differing(few, many, CYCLES[0])
     print(f'   same number: {"ok" if queries_ok else "MISSED"}', flush=True)
 
     print(f'2. served: gunicorn, {WORKERS} workers, on loopback; '
