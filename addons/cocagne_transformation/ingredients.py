@@ -29,6 +29,8 @@ FARMING_TOLERANCE = 0.05
 ORGANIC_TERMS = re.compile(
     r'\b(bio|biologiques?|organic|ab)\b', re.IGNORECASE)
 ORGANIC_FOOTNOTE = "*Ingrédients issus de l'agriculture biologique"
+# the words before the ingredient list (INCO art. 18)
+INGREDIENTS = "Ingrédients :"
 
 
 @dataclass
@@ -74,7 +76,7 @@ class Statement:
             if quid:
                 name += f' ({escape(quid) if html else quid})'
             parts.append(name)
-        text = "Ingrédients : " + ", ".join(parts) + "."
+        text = f"{INGREDIENTS} " + ", ".join(parts) + "."
         return text
 
     @property

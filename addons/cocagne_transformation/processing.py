@@ -1,7 +1,10 @@
-"""Dates, yields and costs of processing batches, free of any Tryton
-import."""
+"""Dates, yields and costs of processing batches, and the French wordings
+of the labels: pure functions, without the database."""
 import datetime as dt
 from decimal import Decimal
+
+from trytond.modules.cocagne_base.product import (
+    NUTRITION_EXEMPT_SMALL_PRODUCER)
 
 from .ingredients import format_number
 
@@ -57,9 +60,7 @@ def labour_cost(minutes, hourly_rate):
 NET_QUANTITY = "Quantité nette :"
 LOT = "Lot :"
 NUTRITION_TITLE = "Déclaration nutritionnelle pour 100 g"
-NUTRITION_EXEMPT = ("Dispensé de déclaration nutritionnelle : petite "
-    "quantité fournie directement par le producteur (règlement (UE) "
-    "1169/2011, annexe V, point 19)")
+NUTRITION_EXEMPT = NUTRITION_EXEMPT_SMALL_PRODUCER
 NUTRIENT_NAMES = [
     ('energy', "Énergie"),
     ('fat', "Matières grasses"),

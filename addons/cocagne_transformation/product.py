@@ -3,7 +3,16 @@ are the recipe's."""
 from trytond.modules.cocagne_base.product import allergen_list
 from trytond.pool import Pool, PoolMeta
 
+from . import processing
+from .ingredients import INGREDIENTS
 from .recipe import product_recipe
+
+# the words of the label before a particular, which the shop's page shows
+# as the particular's title
+MENTIONS = [
+    ('ingredients', INGREDIENTS + ' '),
+    ('net_quantity', processing.NET_QUANTITY + ' '),
+    ]
 
 
 class Template(metaclass=PoolMeta):
@@ -33,4 +42,8 @@ class Template(metaclass=PoolMeta):
         particulars['name'] = recipe.sales_name or self.name
         particulars['allergens'] = allergen_list(
             set(self.allergens or []) | recipe.allergens())
+        for key, words in MENTIONS:
+            value = particulars[key]
+            if value and value.startswith(words):
+                particulars[key] = value.__class__(value[len(words):])
         return particulars

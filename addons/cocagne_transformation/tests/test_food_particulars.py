@@ -19,8 +19,9 @@ class FoodParticularsTestCase(StackTestMixin, _DBTestCase):
 
     @with_transaction()
     def test_soup(self):
-        """A soup shows the particulars of its recipe: sales name, the
-        ingredients with the allergen in strong and the QUID, net quantity,
+        """A soup shows the particulars of its recipe, without the words
+        that the label puts before them: sales name, the ingredients with
+        the allergen in strong and the QUID, net quantity,
         storage, the exemption of Annex V point 19, farmed in France"""
         company = create_company()
         with set_company(company):
@@ -31,12 +32,11 @@ class FoodParticularsTestCase(StackTestMixin, _DBTestCase):
             self.assertEqual(particulars, {
                     'name': "Soupe de carottes bio",
                     'ingredients': (
-                        "Ingrédients : carotte* (66,7 %), eau, "
-                        "<strong>céleri</strong>*."),
+                        "carotte* (66,7 %), eau, <strong>céleri</strong>*."),
                     'ingredients_footnote': (
                         "*Ingrédients issus de l'agriculture biologique"),
                     'allergens': ["Céleri"],
-                    'net_quantity': "Quantité nette : 600 g",
+                    'net_quantity': "600 g",
                     'storage': "À conserver entre 0 et 4 °C",
                     'operator': {'name': "Dunder Mifflin", 'address': None},
                     'nutrition': None,
