@@ -3,7 +3,8 @@ import datetime as dt
 
 from genshi.core import Markup
 
-from trytond.modules.cocagne_base.product import NUTRITION_EXEMPT_UNPROCESSED
+from trytond.modules.cocagne_base.product import (
+    NUTRITION_EXEMPT_SMALL_PRODUCER, NUTRITION_EXEMPT_UNPROCESSED)
 from trytond.modules.cocagne_base.tests.tools import StackTestMixin
 from trytond.modules.company.tests import create_company, set_company
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
@@ -40,10 +41,7 @@ class FoodParticularsTestCase(StackTestMixin, _DBTestCase):
                     'storage': "À conserver entre 0 et 4 °C",
                     'operator': {'name': "Dunder Mifflin", 'address': None},
                     'nutrition': None,
-                    'nutrition_exempt': (
-                        "Dispensé de déclaration nutritionnelle : petite "
-                        "quantité fournie directement par le producteur "
-                        "(règlement (UE) 1169/2011, annexe V, point 19)"),
+                    'nutrition_exempt': NUTRITION_EXEMPT_SMALL_PRODUCER,
                     'farming': "Agriculture France",
                     })
             self.assertIsInstance(particulars['ingredients'], Markup)
