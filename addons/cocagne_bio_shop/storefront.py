@@ -17,7 +17,7 @@ import unicodedata
 from decimal import Decimal
 from email.message import EmailMessage
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect, send_file
@@ -181,9 +181,12 @@ def page(path, methods=('GET',), login=False, readonly=None):
                         title="Formulaire expiré",
                         text=gettext('cocagne_bio_shop.msg_shop_csrf'))
                 if login and not visit.customer:
+                    # back to the page, or to the page of the form posted
+                    follow = (request.full_path if request.method == 'GET'
+                        else urlsplit(request.referrer or '').path)
                     return visit.redirect('compte/connexion',
                         gettext('cocagne_bio_shop.msg_shop_login_first'),
-                        suite=request.full_path)
+                        suite=follow)
                 return func(visit, **kwargs)
         app.route(PREFIX + path, methods=set(methods))(with_pool(
                 with_transaction(readonly=readonly)(in_shop)))

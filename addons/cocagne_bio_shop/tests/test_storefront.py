@@ -3,6 +3,7 @@ import re
 from decimal import Decimal
 from html import unescape
 from unittest.mock import patch
+from urllib.parse import urlencode
 
 from trytond.modules.cocagne_base.tests.tools import (
     StackTestMixin, run_committed)
@@ -250,11 +251,14 @@ class StorefrontTestCase(ShopDataMixin, StackTestMixin, RouteTestCase):
         client = self.client()
         self.add(client, self.ids['carrots'], '2')
         self.add(client, self.ids['eggs'], '1')
+        basket = self.page(f"livraison/{self.ids['cycle']}/panier")
         response = client.post(
             self.page(f"livraison/{self.ids['cycle']}/commander"),
-            data={'csrf': self.csrf(client), 'pickup': self.ids['square']})
+            data={'csrf': self.csrf(client), 'pickup': self.ids['square']},
+            headers={'Referer': 'http://localhost' + basket})
         self.assertEqual(response.status_code, 303)
-        self.assertIn('compte/connexion', response.headers['Location'])
+        self.assertEqual(response.headers['Location'], self.page(
+                'compte/connexion') + '?' + urlencode({'suite': basket}))
         self.log_in(client, 'sacha@example.org')
         with patch(SEND) as send:
             response = self.post(client,
