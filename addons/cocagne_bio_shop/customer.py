@@ -31,14 +31,9 @@ class WebUser(metaclass=PoolMeta):
         seconds after failures (holding one of the few workers), the login
         is refused at once (RateLimitException) once that email or the
         client's network has failed too often in the last minutes."""
-        pool = Pool()
-        Attempt = pool.get('web.user.authenticate.attempt')
+        Attempt = Pool().get('web.user.authenticate.attempt')
         email = email.strip().lower()
-        if (Attempt.count_ip() > config.getint(
-                    'session', 'max_attempt_ip_network', default=300)
-                or Attempt.count(email) >= config.getint(
-                    'session', 'max_attempt', default=5)):
-            raise RateLimitException()
+        cls._check_attempts(email)
         users = cls.search([('email', '=', email)], limit=1)
         if users:
             user, = users
@@ -52,21 +47,33 @@ class WebUser(metaclass=PoolMeta):
         Attempt.add(email)
 
     @classmethod
+    def _check_attempts(cls, email):
+        """Refuse at once (RateLimitException) when email or the client's
+        network failed too often in the last minutes ([session] timeout)."""
+        Attempt = Pool().get('web.user.authenticate.attempt')
+        if (Attempt.count_ip() > config.getint(
+                    'session', 'max_attempt_ip_network', default=300)
+                or Attempt.count(email) >= config.getint(
+                    'session', 'max_attempt', default=5)):
+            raise RateLimitException()
+
+    @classmethod
+    def _check_password_length(cls, password):
+        if len(password) < PASSWORD_LENGTH:
+            raise AccountError(gettext(
+                    'cocagne_bio_shop.msg_account_password_short',
+                    length=PASSWORD_LENGTH))
+
+    @classmethod
     def shop_set_password(cls, email, token, password):
         """Set the password of email's user with the token of the reset
         email: whether it was set (a failure is counted, and the request
         must end without rollback to keep it); refused at once after too
         many failures."""
-        pool = Pool()
-        Attempt = pool.get('web.user.authenticate.attempt')
+        Attempt = Pool().get('web.user.authenticate.attempt')
         email = email.strip().lower()
-        if Attempt.count(email) >= config.getint(
-                'session', 'max_attempt', default=5):
-            raise RateLimitException()
-        if len(password) < PASSWORD_LENGTH:
-            raise AccountError(gettext(
-                    'cocagne_bio_shop.msg_account_password_short',
-                    length=PASSWORD_LENGTH))
+        cls._check_attempts(email)
+        cls._check_password_length(password)
         users = cls.search([('email', '=', email)], limit=1)
         user = users[0] if users else None
         if (not user or not user.reset_password_token or not token
@@ -91,10 +98,7 @@ class WebUser(metaclass=PoolMeta):
         pool = Pool()
         Party = pool.get('party.party')
         email = email.strip().lower()
-        if len(password) < PASSWORD_LENGTH:
-            raise AccountError(gettext(
-                    'cocagne_bio_shop.msg_account_password_short',
-                    length=PASSWORD_LENGTH))
+        cls._check_password_length(password)
         if cls.search([('email', '=', email)], limit=1):
             raise AccountError(gettext(
                     'cocagne_bio_shop.msg_account_email_taken', email=email))

@@ -76,6 +76,13 @@ class Visit:
         self.cart_cycle, self.cart = pages.parse_cart(
             request.cookies.get(pages.CART_COOKIE))
 
+    def shop_path(self, path, default):
+        """path when it is a page of the shop (where to go back after a
+        form), else default: never another site's address."""
+        if path.startswith(self.base + '/') and '//' not in path[1:]:
+            return path
+        return default
+
     @property
     def currency(self):
         return self.shop.currency
@@ -395,9 +402,8 @@ def change_basket(visit, cycle_id):
     offer = offers.get(_number(form.get('offer', '')))
     cart = dict(visit.cart) if visit.cart_cycle == cycle.id else {}
     action = form.get('action', 'ajouter')
-    back = form.get('retour', '')
-    if not back.startswith(visit.base + '/') or '//' in back[1:]:
-        back = visit.url(f'livraison/{cycle.id}/panier')
+    back = visit.shop_path(form.get('retour', ''),
+        visit.url(f'livraison/{cycle.id}/panier'))
     if not offer:
         return _basket_answer(visit, cycle, cart, back,
             gettext('cocagne_bio_shop.msg_shop_offer_unknown'), False)
@@ -610,9 +616,8 @@ def login(visit):
     "Log in with email and password; too many failures: 429, at once."
     WebUser = Pool().get('web.user')
     form = visit.request.form
-    follow = visit.request.args.get('suite', '')
-    if not follow.startswith(visit.base + '/') or '//' in follow[1:]:
-        follow = visit.url()
+    follow = visit.shop_path(visit.request.args.get('suite', ''),
+        visit.url())
     if visit.request.method == 'GET':
         return visit.render('login.html', follow=follow, email='')
     email = form.get('email', '')[:200]
