@@ -205,13 +205,13 @@ class StorefrontTestCase(ShopDataMixin, StackTestMixin, RouteTestCase):
         client = self.client()
         self.csrf(client)
         for token in ['', '0' * 64]:
-            response = self.add(client, self.ids['carrots'], 1)
             response = client.post(
                 self.page(f"livraison/{self.ids['cycle']}/panier"),
                 data={'offer': self.ids['carrots'], 'quantity': '1',
                     'csrf': token})
             self.assertEqual(response.status_code, 403)
             self.assertIn("Formulaire expiré", text(response))
+        self.assertIsNone(self.cart(client))
         # another site's page cannot send the cookie: nothing is posted
         # by a browser without it
         fresh = self.client()
